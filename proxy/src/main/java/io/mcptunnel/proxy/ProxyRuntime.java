@@ -1,0 +1,38 @@
+package io.mcptunnel.proxy;
+
+import io.mcptunnel.egress.EgressGuard;
+import io.mcptunnel.proxy.tls.CertificateReloader;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.Executor;
+
+/** What every session of one proxy shares: routing, the egress guard, TLS contexts, meters, state. */
+final class ProxyRuntime {
+  final RouteTable routes;
+  final EgressGuard guard;
+  final CertificateReloader serverTls;
+  final SslContext upstreamTls;
+  final ProxyMetrics metrics;
+  final Executor lookups;
+  final ChannelGroup sessions;
+  private volatile boolean draining;
+
+  ProxyRuntime(RouteTable routes, EgressGuard guard, CertificateReloader serverTls, SslContext upstreamTls,
+      ProxyMetrics metrics, Executor lookups, ChannelGroup sessions) {
+    this.routes = routes;
+    this.guard = guard;
+    this.serverTls = serverTls;
+    this.upstreamTls = upstreamTls;
+    this.metrics = metrics;
+    this.lookups = lookups;
+    this.sessions = sessions;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  void startDraining() {
+    draining = true;
+  }
+}

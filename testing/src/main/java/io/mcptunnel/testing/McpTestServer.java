@@ -1,0 +1,87 @@
+package io.mcptunnel.testing;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real MCP server (the MCP Java SDK, streamable HTTP on Jetty) on loopback, with an {@code echo}
+ * tool that returns its {@code message} argument and an {@code add} tool.
+ */
+public final class McpTestServer implements AutoCloseable {
+  public static final String ENDPOINT = "/mcp";
+
+  private final Server jetty;
+  private final McpSyncServer mcp;
+
+  private McpTestServer(Server jetty, McpSyncServer mcp) {
+    this.jetty = jetty;
+    this.mcp = mcp;
+  }
+
+  public static McpTestServer start(String bindHost) throws Exception {
+    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+        .mcpEndpoint(ENDPOINT)
+        .build();
+    var mapper = McpJsonDefaults.getMapper();
+    SyncToolSpecification echo = SyncToolSpecification.builder()
+        .tool(McpSchema.Tool.builder().name("echo").description("Returns the message it is given")
+            .inputSchema(mapper, """
+                {"type":"object","properties":{"message":{"type":"string"}},"required":["message"]}""")
+            .build())
+        .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
+            .addTextContent(String.valueOf(req.arguments().get("message"))).build())
+        .build();
+    SyncToolSpecification add = SyncToolSpecification.builder()
+        .tool(McpSchema.Tool.builder().name("add").description("Adds two numbers")
+            .inputSchema(mapper, """
+                {"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"]}""")
+            .build())
+        .callHandler((exchange, req) -> {
+          Map<String, Object> args = req.arguments();
+          double sum = ((Number) args.get("a")).doubleValue() + ((Number) args.get("b")).doubleValue();
+          return McpSchema.CallToolResult.builder().addTextContent(Double.toString(sum)).build();
+        })
+        .build();
+    McpSyncServer mcp = McpServer.sync(transport)
+        .serverInfo("mcptunnel-test-server", "1.0.0")
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+        .tools(echo, add)
+        .build();
+
+    Server jetty = new Server();
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setHost(bindHost);
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    ServletHolder holder = new ServletHolder(transport);
+    holder.setAsyncSupported(true);
+    context.addServlet(holder, "/*");
+    jetty.setHandler(context);
+    jetty.start();
+    return new McpTestServer(jetty, mcp);
+  }
+
+  public int port() {
+    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    mcp.closeGracefully();
+    jetty.stop();
+  }
+}
