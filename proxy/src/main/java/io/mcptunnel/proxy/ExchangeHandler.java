@@ -89,6 +89,19 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * A read cycle can end without yielding a message (a partial TLS record or HTTP chunk); the
+   * {@code FlowControlHandler} then forgets the read it was asked for, so ask again while a body
+   * chunk is still wanted.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange != null && exchange.awaitingBody) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (exchange != null) {
@@ -161,6 +174,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private Channel upstream;
     private UpstreamRelay relay;
     private boolean headPending;
+    private boolean awaitingBody;
     private boolean requestDone;
     private boolean discarding;
     private long discarded;
@@ -273,14 +287,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       ch.write(ForwardingHeaders.toUpstream(request, id));
       headPending = true;
       ch.read();
-      ctx.read();
+      readBody();
       if (headPending) {
         headPending = false;
         ch.flush();
       }
     }
 
+    /** Asks for the caller's next body chunk. */
+    private void readBody() {
+      awaitingBody = true;
+      ctx.read();
+    }
+
     void requestContent(HttpContent content) {
+      awaitingBody = false;
       boolean last = content instanceof LastHttpContent;
       if (discarding) {
         discarded += content.content().readableBytes();
@@ -293,7 +314,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           requestDone = true;
           finishIfDone();
         } else {
-          ctx.read();
+          readBody();
         }
         return;
       }
@@ -310,7 +331,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (!f.isSuccess()) {
           upstreamFailed("write failed: " + f.cause().getMessage());
         } else if (!last) {
-          ctx.read();
+          readBody();
         }
       });
     }
@@ -375,7 +396,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (!requestDone && !discarding) {
           // The upstream answered early and left; the rest of the caller's body goes nowhere.
           discarding = true;
-          ctx.read();
+          readBody();
         }
         return;
       }
@@ -434,7 +455,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         finishIfDone();
       } else {
         discarding = true;
-        ctx.read();
+        readBody();
       }
     }
 

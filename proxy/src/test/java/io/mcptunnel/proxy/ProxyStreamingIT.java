@@ -1,0 +1,186 @@
+package io.mcptunnel.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcptunnel.testing.HttpTestServer;
+import io.mcptunnel.testing.TestCaller;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bodies stream both ways: SSE events arrive one by one, large bodies arrive byte for byte. */
+class ProxyStreamingIT {
+  static final String HOST = "echo." + ProxyHarness.DOMAIN;
+  @TempDir Path dir;
+  HttpTestServer upstream;
+  ProxyHarness h;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = HttpTestServer.start("127.0.0.1");
+    h = new ProxyHarness(dir);
+    h.start("routes:\n  echo: http://127.0.0.1:%d\nupstream:\n  allowed_ips: [127.0.0.0/8]\n"
+        .formatted(upstream.port()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    h.close();
+    upstream.close();
+  }
+
+  @Test
+  void firstSseEventArrivesBeforeTheUpstreamFinishes() throws Exception {
+    try (TestCaller c = h.caller(HOST)) {
+      LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+      CompletableFuture<HttpResponse> head = new CompletableFuture<>();
+      CompletableFuture<Void> end = new CompletableFuture<>();
+      c.stream(TestCaller.request(HttpMethod.GET, HOST, "/sse", Map.of("Accept", "text/event-stream"), null),
+          new TestCaller.Listener() {
+            @Override
+            public void head(HttpResponse r) {
+              head.complete(r);
+            }
+
+            @Override
+            public void chunk(ByteBuf content) {
+              events.add(content.toString(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void end() {
+              end.complete(null);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+              end.completeExceptionally(cause);
+            }
+          });
+      assertThat(head.get(30, TimeUnit.SECONDS).headers().get(HttpHeaderNames.CONTENT_TYPE))
+          .startsWith("text/event-stream");
+      // The upstream holds the second event until released: the first must already be here.
+      assertThat(events.poll(30, TimeUnit.SECONDS)).contains("data: first");
+      assertThat(end).isNotDone();
+      upstream.releaseSse();
+      StringBuilder rest = new StringBuilder();
+      end.get(30, TimeUnit.SECONDS);
+      events.forEach(rest::append);
+      assertThat(rest.toString()).contains("data: second");
+    }
+  }
+
+  @Test
+  void largeDownloadArrivesByteForByte() throws Exception {
+    long n = 48L * 1024 * 1024 + 123;
+    for (String mode : new String[] {"", "&chunked=1"}) {
+      try (TestCaller c = h.caller(HOST)) {
+        MessageDigest got = MessageDigest.getInstance("SHA-256");
+        long[] count = {0};
+        CompletableFuture<Void> end = new CompletableFuture<>();
+        c.stream(TestCaller.request(HttpMethod.GET, HOST, "/bytes?n=" + n + "&seed=7" + mode, Map.of(), null),
+            new TestCaller.Listener() {
+              @Override
+              public void head(HttpResponse r) {
+                assertThat(r.status().code()).isEqualTo(200);
+              }
+
+              @Override
+              public void chunk(ByteBuf content) {
+                count[0] += content.readableBytes();
+                got.update(content.nioBuffer());
+              }
+
+              @Override
+              public void end() {
+                end.complete(null);
+              }
+
+              @Override
+              public void failed(Throwable cause) {
+                end.completeExceptionally(cause);
+              }
+            });
+        end.get(120, TimeUnit.SECONDS);
+        assertThat(count[0]).isEqualTo(n);
+        assertThat(got.digest()).isEqualTo(expectedDigest(n, 7));
+      }
+    }
+  }
+
+  @Test
+  void largeChunkedUploadArrivesByteForByte() throws Exception {
+    long n = 32L * 1024 * 1024 + 5;
+    try (TestCaller c = h.caller(HOST)) {
+      HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload");
+      head.headers().set(HttpHeaderNames.HOST, HOST);
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      CompletableFuture<String> answer = new CompletableFuture<>();
+      StringBuilder body = new StringBuilder();
+      c.streamHead(head, new TestCaller.Listener() {
+        @Override
+        public void head(HttpResponse r) {}
+
+        @Override
+        public void chunk(ByteBuf content) {
+          body.append(content.toString(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void end() {
+          answer.complete(body.toString());
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          answer.completeExceptionally(cause);
+        }
+      });
+      byte[] buf = new byte[256 * 1024];
+      for (long sent = 0; sent < n; ) {
+        int len = (int) Math.min(buf.length, n - sent);
+        byte[] chunk = new byte[len];
+        HttpTestServer.fill(chunk, sent, 3);
+        // Each chunk waits for the previous write, so the test itself never buffers the whole body.
+        c.channel().writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk))).await(30, TimeUnit.SECONDS);
+        sent += len;
+      }
+      c.write(new DefaultLastHttpContent());
+      assertThat(answer.get(120, TimeUnit.SECONDS))
+          .isEqualTo(HexFormat.of().formatHex(expectedDigest(n, 3)) + " " + n);
+    }
+  }
+
+  static byte[] expectedDigest(long n, long seed) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[65536];
+    for (long at = 0; at < n; ) {
+      int len = (int) Math.min(buf.length, n - at);
+      byte[] chunk = len == buf.length ? buf : new byte[len];
+      HttpTestServer.fill(chunk, at, seed);
+      md.update(chunk);
+      at += len;
+    }
+    return md.digest();
+  }
+}
