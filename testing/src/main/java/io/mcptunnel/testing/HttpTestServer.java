@@ -3,7 +3,11 @@ package io.mcptunnel.testing;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.mcptunnel.pki.IssuedCertificate;
 import java.io.IOException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +22,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -35,9 +43,9 @@ public final class HttpTestServer implements AutoCloseable {
   private final CountDownLatch slowStarted = new CountDownLatch(1);
   private final BlockingQueue<Map<String, String>> seenHeaders = new LinkedBlockingQueue<>();
 
-  private HttpTestServer(String host) throws Exception {
+  private HttpTestServer(String host, IssuedCertificate tls) throws Exception {
     jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
+    ServerConnector connector = tls == null ? new ServerConnector(jetty) : tlsConnector(jetty, tls);
     connector.setHost(host);
     connector.setPort(0);
     jetty.addConnector(connector);
@@ -50,7 +58,35 @@ public final class HttpTestServer implements AutoCloseable {
   }
 
   public static HttpTestServer start(String host) throws Exception {
-    return new HttpTestServer(host);
+    return new HttpTestServer(host, null);
+  }
+
+  /** The same endpoints over HTTPS with the given server certificate. */
+  public static HttpTestServer startTls(String host, IssuedCertificate certificate) throws Exception {
+    return new HttpTestServer(host, certificate);
+  }
+
+  /**
+   * An HTTPS connector that, like many reverse-proxied servers, does not insist that the Host
+   * header equal the TLS server name: the proxy keeps the public Host while SNI names the upstream.
+   */
+  private static ServerConnector tlsConnector(Server jetty, IssuedCertificate tls) throws Exception {
+    HttpConfiguration config = new HttpConfiguration();
+    config.addCustomizer(new SecureRequestCustomizer(false));
+    return new ServerConnector(jetty, new SslConnectionFactory(sslFactory(tls), "http/1.1"),
+        new HttpConnectionFactory(config));
+  }
+
+  private static SslContextFactory.Server sslFactory(IssuedCertificate tls) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    char[] password = "test-only".toCharArray();
+    ks.setKeyEntry("server", tls.privateKey(), password, new Certificate[] {tls.certificate()});
+    SslContextFactory.Server f = new SslContextFactory.Server();
+    f.setKeyStore(ks);
+    f.setKeyStorePassword("test-only");
+    f.setKeyManagerPassword("test-only");
+    return f;
   }
 
   public int port() {
