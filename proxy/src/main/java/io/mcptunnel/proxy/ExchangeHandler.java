@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the HTTP/1.1 requests of one inner TLS session, one at a time, each relayed to its
- * route's upstream. Backpressure: the caller's next body chunk is read only after the previous
- * one was written upstream, and the upstream's next chunk only after the previous one was written
+ * route's upstream. Both the session and its upstream connections read only when asked (auto-read
+ * off), which is the backpressure: the caller's next message is read only after the previous body
+ * chunk was written upstream, and the upstream's next chunk only after the previous one was written
  * to the caller; a {@code FlowControlHandler} in front holds anything decoded in between. Upstream
  * connections run on this session's event loop, so no state here is shared between threads, and
  * an idle one is kept per upstream for the session's next request.
@@ -61,6 +62,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private final Map<Upstream, Channel> idleUpstreams = new HashMap<>();
   private ChannelHandlerContext ctx;
   private Exchange exchange;
+  private boolean awaitingMessage;
 
   ExchangeHandler(ProxyRuntime rt, String remote) {
     this.rt = rt;
@@ -70,10 +72,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    requestMessage();
+  }
+
+  /** Asks for the caller's next message: a request head when idle, else the next body chunk. */
+  private void requestMessage() {
+    awaitingMessage = true;
+    ctx.read();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    awaitingMessage = false;
     if (msg instanceof HttpRequest req) {
       if (exchange != null) {
         ReferenceCountUtil.release(msg);
@@ -90,13 +100,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * A read cycle can end without yielding a message (a partial TLS record or HTTP chunk); the
-   * {@code FlowControlHandler} then forgets the read it was asked for, so ask again while a body
-   * chunk is still wanted.
+   * A read cycle can end without yielding a message (a TLS handshake record, a partial record or
+   * HTTP chunk); the {@code FlowControlHandler} then forgets the read it was asked for, so ask
+   * again while a message is still wanted.
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (exchange != null && exchange.awaitingBody) {
+    if (awaitingMessage) {
       ctx.read();
     }
     ctx.fireChannelReadComplete();
@@ -174,7 +184,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private Channel upstream;
     private UpstreamRelay relay;
     private boolean headPending;
-    private boolean awaitingBody;
     private boolean requestDone;
     private boolean discarding;
     private long discarded;
@@ -192,7 +201,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     void start() {
-      ctx.channel().config().setAutoRead(false);
       if (request.decoderResult().isFailure()) {
         keepAlive = false;
         respondError(HttpResponseStatus.BAD_REQUEST, "bad request: " + request.decoderResult().cause().getMessage());
@@ -281,27 +289,19 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       upstream = ch;
-      ch.config().setAutoRead(false);
       relay = ch.pipeline().get(UpstreamRelay.class);
       relay.attach(this);
       ch.write(ForwardingHeaders.toUpstream(request, id));
       headPending = true;
       ch.read();
-      readBody();
+      requestMessage();
       if (headPending) {
         headPending = false;
         ch.flush();
       }
     }
 
-    /** Asks for the caller's next body chunk. */
-    private void readBody() {
-      awaitingBody = true;
-      ctx.read();
-    }
-
     void requestContent(HttpContent content) {
-      awaitingBody = false;
       boolean last = content instanceof LastHttpContent;
       if (discarding) {
         discarded += content.content().readableBytes();
@@ -314,7 +314,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           requestDone = true;
           finishIfDone();
         } else {
-          readBody();
+          requestMessage();
         }
         return;
       }
@@ -331,7 +331,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (!f.isSuccess()) {
           upstreamFailed("write failed: " + f.cause().getMessage());
         } else if (!last) {
-          readBody();
+          requestMessage();
         }
       });
     }
@@ -357,7 +357,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       responseStarted = true;
       status = response.status().code();
-      ctx.writeAndFlush(ForwardingHeaders.toDownstream(response, bodyless, request.protocolVersion(), keepAlive))
+      // Written now, flushed when the upstream read that carried it completes (flushToCaller),
+      // so a small response leaves as one TLS record.
+      ctx.write(ForwardingHeaders.toDownstream(response, bodyless, request.protocolVersion(), keepAlive))
           .addListener(readUpstreamOnSuccess());
     }
 
@@ -372,12 +374,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       if (last) {
         responseDone = true;
       }
-      ChannelFuture write = ctx.writeAndFlush(content);
       if (last) {
+        ctx.writeAndFlush(content);
         finishIfDone();
       } else {
-        write.addListener(readUpstreamOnSuccess());
+        ctx.write(content).addListener(readUpstreamOnSuccess());
       }
+    }
+
+    void flushToCaller() {
+      ctx.flush();
     }
 
     private ChannelFutureListener readUpstreamOnSuccess() {
@@ -396,7 +402,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (!requestDone && !discarding) {
           // The upstream answered early and left; the rest of the caller's body goes nowhere.
           discarding = true;
-          readBody();
+          requestMessage();
         }
         return;
       }
@@ -455,7 +461,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         finishIfDone();
       } else {
         discarding = true;
-        readBody();
+        requestMessage();
       }
     }
 
@@ -474,8 +480,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           }
           Channel parked = upstream;
           relay.onIdleClose(() -> idleUpstreams.remove(route.upstream(), parked));
-          // Reading while parked lets a close by the upstream be noticed at once.
-          upstream.config().setAutoRead(true);
+          // A read pending while parked lets a close by the upstream be noticed at once.
+          upstream.read();
         } else {
           upstream.close();
         }
@@ -483,7 +489,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       if (!keepAlive || rt.draining()) {
         closeSession();
       } else {
-        ctx.channel().config().setAutoRead(true);
+        requestMessage();
       }
     }
 
@@ -543,6 +549,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         e.responseContent(c);
       } else if (!(msg instanceof HttpResponse)) {
         ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (exchange != null) {
+        exchange.flushToCaller();
       }
     }
 

@@ -65,6 +65,8 @@ final class SessionStarter extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
+      // From here the session reads only when the exchange handler asks: that is its backpressure.
+      ctx.channel().config().setAutoRead(false);
       SslHandler ssl = rt.serverTls.context().newHandler(ctx.alloc());
       ExchangeHandler exchanges = new ExchangeHandler(rt, remote);
       ctx.pipeline().addAfter(ctx.name(), "frames", new BinaryFrameCodec());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcptunnel.testing.McpTestServer;
+import io.mcptunnel.sample.SampleMcpServer;
 import io.mcptunnel.testing.TestCaller;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.file.Path;
@@ -20,12 +20,12 @@ class ProxyMcpIT {
   static final String HOST = "mcp." + ProxyHarness.DOMAIN;
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
-  McpTestServer mcp;
+  SampleMcpServer mcp;
   ProxyHarness h;
 
   @BeforeEach
   void start() throws Exception {
-    mcp = McpTestServer.start("127.0.0.1");
+    mcp = SampleMcpServer.start("127.0.0.1");
     h = new ProxyHarness(dir);
     h.start("routes:\n  mcp: %s\nupstream:\n  allowed_ips: [127.0.0.1/32]\n".formatted(mcp.url()));
   }
@@ -45,7 +45,7 @@ class ProxyMcpIT {
       assertThat(init.status()).isEqualTo(200);
       String session = init.headers().get("Mcp-Session-Id");
       assertThat(session).isNotBlank();
-      assertThat(message(init).at("/result/serverInfo/name").asText()).isEqualTo("mcptunnel-test-server");
+      assertThat(message(init).at("/result/serverInfo/name").asText()).isEqualTo("mcptunnel-sample-server");
 
       assertThat(post(c, session, """
           {"jsonrpc":"2.0","method":"notifications/initialized"}""").status()).isEqualTo(202);
@@ -69,7 +69,7 @@ class ProxyMcpIT {
       headers.put("Mcp-Session-Id", session);
       headers.put("MCP-Protocol-Version", "2025-06-18");
     }
-    return c.call(HttpMethod.POST, McpTestServer.ENDPOINT, headers, body);
+    return c.call(HttpMethod.POST, SampleMcpServer.ENDPOINT, headers, body);
   }
 
   /** The JSON-RPC message of a response, whether sent as JSON or as a server-sent event. */

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcptunnel.testing.McpTestServer;
+import io.mcptunnel.sample.SampleMcpServer;
 import io.mcptunnel.testing.TestPki;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -42,7 +42,7 @@ class ProxyNodeCallerIT {
   static Path nodeDir;
 
   @TempDir Path dir;
-  McpTestServer mcp;
+  SampleMcpServer mcp;
   ProxyHarness h;
   Path caFile;
 
@@ -67,7 +67,7 @@ class ProxyNodeCallerIT {
 
   @BeforeEach
   void start() throws Exception {
-    mcp = McpTestServer.start("127.0.0.1");
+    mcp = SampleMcpServer.start("127.0.0.1");
     h = new ProxyHarness(dir);
     h.start("""
         routes:

@@ -119,7 +119,11 @@ class ProxyRoutingIT {
       }
       assertThat(c.isOpen()).isTrue();
     }
-    assertThat(h.proxy.registry().get("mcptunnel.proxy.requests").tag("route", "echo").timer().count())
-        .isEqualTo(50);
+    // Recorded as each exchange ends, which may be just after the caller has its response.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(h.proxy.registry().get("mcptunnel.proxy.requests").tag("route", "echo").timer().count())
+            .isEqualTo(50));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(h.proxy.registry().get("mcptunnel.proxy.sessions.active").gauge().value()).isEqualTo(0));
   }
 }

@@ -1,4 +1,4 @@
-package io.mcptunnel.testing;
+package io.mcptunnel.sample;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -13,21 +13,26 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A real MCP server (the MCP Java SDK, streamable HTTP on Jetty) on loopback, with an {@code echo}
- * tool that returns its {@code message} argument and an {@code add} tool.
+ * A small real MCP server (the MCP Java SDK, streamable HTTP on Jetty) with an {@code echo} tool
+ * that returns its {@code message} argument and an {@code add} tool. Used by the demo and by tests.
  */
-public final class McpTestServer implements AutoCloseable {
+public final class SampleMcpServer implements AutoCloseable {
   public static final String ENDPOINT = "/mcp";
 
   private final Server jetty;
   private final McpSyncServer mcp;
 
-  private McpTestServer(Server jetty, McpSyncServer mcp) {
+  private SampleMcpServer(Server jetty, McpSyncServer mcp) {
     this.jetty = jetty;
     this.mcp = mcp;
   }
 
-  public static McpTestServer start(String bindHost) throws Exception {
+  /** Starts on {@code bindHost} and a free port. */
+  public static SampleMcpServer start(String bindHost) throws Exception {
+    return start(bindHost, 0);
+  }
+
+  public static SampleMcpServer start(String bindHost, int port) throws Exception {
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
         .mcpEndpoint(ENDPOINT)
         .build();
@@ -52,7 +57,7 @@ public final class McpTestServer implements AutoCloseable {
         })
         .build();
     McpSyncServer mcp = McpServer.sync(transport)
-        .serverInfo("mcptunnel-test-server", "1.0.0")
+        .serverInfo("mcptunnel-sample-server", "1.0.0")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
         .tools(echo, add)
         .build();
@@ -60,7 +65,7 @@ public final class McpTestServer implements AutoCloseable {
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost(bindHost);
-    connector.setPort(0);
+    connector.setPort(port);
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     ServletHolder holder = new ServletHolder(transport);
@@ -68,7 +73,7 @@ public final class McpTestServer implements AutoCloseable {
     context.addServlet(holder, "/*");
     jetty.setHandler(context);
     jetty.start();
-    return new McpTestServer(jetty, mcp);
+    return new SampleMcpServer(jetty, mcp);
   }
 
   public int port() {
