@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcptunnel.testing.HttpTestServer;
 import io.mcptunnel.testing.TestCaller;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -56,27 +55,7 @@ class ProxyStreamingIT {
       CompletableFuture<HttpResponse> head = new CompletableFuture<>();
       CompletableFuture<Void> end = new CompletableFuture<>();
       c.stream(TestCaller.request(HttpMethod.GET, HOST, "/sse", Map.of("Accept", "text/event-stream"), null),
-          new TestCaller.Listener() {
-            @Override
-            public void head(HttpResponse r) {
-              head.complete(r);
-            }
-
-            @Override
-            public void chunk(ByteBuf content) {
-              events.add(content.toString(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void end() {
-              end.complete(null);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-              end.completeExceptionally(cause);
-            }
-          });
+          TestCaller.Listener.of(head::complete, chunk -> events.add(chunk.toString(StandardCharsets.UTF_8)), end));
       assertThat(head.get(30, TimeUnit.SECONDS).headers().get(HttpHeaderNames.CONTENT_TYPE))
           .startsWith("text/event-stream");
       // The upstream holds the second event until released: the first must arrive meanwhile
@@ -106,28 +85,10 @@ class ProxyStreamingIT {
         long[] count = {0};
         CompletableFuture<Void> end = new CompletableFuture<>();
         c.stream(TestCaller.request(HttpMethod.GET, HOST, "/bytes?n=" + n + "&seed=7" + mode, Map.of(), null),
-            new TestCaller.Listener() {
-              @Override
-              public void head(HttpResponse r) {
-                assertThat(r.status().code()).isEqualTo(200);
-              }
-
-              @Override
-              public void chunk(ByteBuf content) {
-                count[0] += content.readableBytes();
-                got.update(content.nioBuffer());
-              }
-
-              @Override
-              public void end() {
-                end.complete(null);
-              }
-
-              @Override
-              public void failed(Throwable cause) {
-                end.completeExceptionally(cause);
-              }
-            });
+            TestCaller.Listener.of(r -> assertThat(r.status().code()).isEqualTo(200), chunk -> {
+              count[0] += chunk.readableBytes();
+              got.update(chunk.nioBuffer());
+            }, end));
         end.get(120, TimeUnit.SECONDS);
         assertThat(count[0]).isEqualTo(n);
         assertThat(got.digest()).isEqualTo(expectedDigest(n, 7));
@@ -142,30 +103,12 @@ class ProxyStreamingIT {
       HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload");
       head.headers().set(HttpHeaderNames.HOST, HOST);
       head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-      CompletableFuture<String> answer = new CompletableFuture<>();
+      CompletableFuture<Void> end = new CompletableFuture<>();
       StringBuilder body = new StringBuilder();
-      c.streamHead(head, new TestCaller.Listener() {
-        @Override
-        public void head(HttpResponse r) {}
-
-        @Override
-        public void chunk(ByteBuf content) {
-          body.append(content.toString(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void end() {
-          answer.complete(body.toString());
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-          answer.completeExceptionally(cause);
-        }
-      });
-      byte[] buf = new byte[256 * 1024];
+      c.streamHead(head, TestCaller.Listener.of(r -> { }, chunk -> body.append(chunk.toString(StandardCharsets.UTF_8)), end));
+      int piece = 256 * 1024;
       for (long sent = 0; sent < n; ) {
-        int len = (int) Math.min(buf.length, n - sent);
+        int len = (int) Math.min(piece, n - sent);
         byte[] chunk = new byte[len];
         HttpTestServer.fill(chunk, sent, 3);
         // Each chunk waits for the previous write, so the test itself never buffers the whole body.
@@ -173,7 +116,8 @@ class ProxyStreamingIT {
         sent += len;
       }
       c.write(new DefaultLastHttpContent());
-      assertThat(answer.get(120, TimeUnit.SECONDS))
+      end.get(120, TimeUnit.SECONDS);
+      assertThat(body.toString())
           .isEqualTo(HexFormat.of().formatHex(expectedDigest(n, 3)) + " " + n);
     }
   }

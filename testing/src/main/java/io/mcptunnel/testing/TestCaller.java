@@ -65,6 +65,31 @@ public final class TestCaller implements AutoCloseable {
     void end();
 
     void failed(Throwable cause);
+
+    /** A listener from lambdas; {@code end} completes when the response ends or fails. */
+    static Listener of(Consumer<HttpResponse> onHead, Consumer<ByteBuf> onChunk, CompletableFuture<Void> end) {
+      return new Listener() {
+        @Override
+        public void head(HttpResponse head) {
+          onHead.accept(head);
+        }
+
+        @Override
+        public void chunk(ByteBuf content) {
+          onChunk.accept(content);
+        }
+
+        @Override
+        public void end() {
+          end.complete(null);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          end.completeExceptionally(cause);
+        }
+      };
+    }
   }
 
   private TestCaller(Channel channel, String host, SslHandler ssl) {
