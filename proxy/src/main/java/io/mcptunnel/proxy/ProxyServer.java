@@ -18,7 +18,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -79,24 +78,33 @@ public final class ProxyServer implements AutoCloseable {
         new EgressGuard(config.egressPolicy(), options.resolver()), reloader, upstreamTls, metrics,
         lookups, sessions);
     try {
-      listener = new ServerBootstrap()
+      listener = bind(new ServerBootstrap()
           .group(boss, workers)
           .channel(Transports.serverChannel())
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ListenerInitializer(rt))
-          .bind(config.listenAddr().toSocketAddress())
-          .sync()
-          .channel();
-      admin = new AdminServer(config.adminAddr().toSocketAddress(), registry,
-          () -> listener.isActive() && !rt.draining());
-    } catch (Exception e) {
-      releaseResources();
-      if (e instanceof BindException) {
-        throw new ConfigException("listen: " + e.getMessage() + " (is another process using the port?)", e);
+          .childHandler(new ListenerInitializer(rt)), config);
+      try {
+        admin = new AdminServer(config.adminAddr().toSocketAddress(), registry,
+            () -> listener.isActive() && !rt.draining());
+      } catch (IOException e) {
+        listener.close();
+        throw new ConfigException("admin_addr " + config.adminAddr() + ": " + e.getMessage(), e);
       }
+    } catch (RuntimeException | InterruptedException e) {
+      releaseResources();
       throw e;
     }
+  }
+
+  /** Binds the WebSocket listener; a taken port or bad address is an operator error, not a crash. */
+  private static Channel bind(ServerBootstrap bootstrap, ProxyConfig config) throws InterruptedException {
+    io.netty.channel.ChannelFuture bound = bootstrap.bind(config.listenAddr().toSocketAddress()).await();
+    if (!bound.isSuccess()) {
+      throw new ConfigException("listen_addr " + config.listenAddr() + ": " + bound.cause().getMessage(),
+          bound.cause());
+    }
+    return bound.channel();
   }
 
   /** Validates TLS material, binds both listeners and starts serving. */
