@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "proxy",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Run or check the MCP proxy.",
-    subcommands = {ProxyRunCommand.class, ProxyCheckCommand.class})
+    description = "Run, check or demo the MCP proxy.",
+    subcommands = {ProxyRunCommand.class, ProxyCheckCommand.class, ProxyDemoCommand.class})
 public final class ProxyCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -1,12 +1,8 @@
 package io.mcptunnel.cli;
 
-import ch.qos.logback.classic.Level;
 import io.mcptunnel.cli.logging.LogSetup;
-import io.mcptunnel.proxy.ProxyServer;
-import io.mcptunnel.proxy.config.ProxyConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,31 +30,6 @@ public final class ProxyRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ProxyConfig c = config.load();
-    LogSetup.configure(Level.toLevel(c.logLevel().name()),
-        logFormat != null ? logFormat : LogSetup.Format.valueOf(c.logFormat().name()));
-    // The hook goes in before the listeners open, so no signal can slip between "ready" and "hooked".
-    AtomicReference<ProxyServer> running = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(running.get()), "mcptunnel-shutdown"));
-    ProxyServer server = ProxyServer.start(c,
-        ProxyServer.Options.defaults().withCertPollInterval(certPollInterval));
-    running.set(server);
-    return server.stopped().join() ? 0 : 1;
-  }
-
-  /**
-   * Runs in the JVM's shutdown sequence. {@code shutdown()} blocks until in-flight requests finish
-   * (bounded by shutdown_timeout), so the JVM cannot exit under them. The JVM would then end a
-   * signal-initiated exit with status 128+signal; a clean drain is a success for the operator and
-   * the orchestrator, so the exit status is set here: 0 when clean, 1 when requests were cut off.
-   */
-  private static void stopOnSignal(ProxyServer server) {
-    if (server == null) {
-      return; // stopped before or while starting: nothing in flight, keep the JVM's own exit status
-    }
-    boolean clean = server.shutdown();
-    System.out.flush();
-    System.err.flush();
-    Runtime.getRuntime().halt(clean ? 0 : 1);
+    return ServeUntilSignal.serve(config.load(), certPollInterval, logFormat, () -> { });
   }
 }

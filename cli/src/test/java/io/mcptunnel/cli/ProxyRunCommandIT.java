@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code mcptunnel proxy run} as a real child process: start, become ready, stop on SIGTERM. */
+/** {@code mcptunnel proxy run} and {@code proxy demo} as real child processes: start, become ready, stop on SIGTERM. */
 class ProxyRunCommandIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -54,7 +54,7 @@ class ProxyRunCommandIT {
     Thread out = drain(process.getInputStream(), stdout);
     Thread err = drain(process.getErrorStream(), stderr);
 
-    awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"));
+    awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"), "\"proxy started\"");
     assertThat(stdout).as("log lines").isNotEmpty();
     for (String line : stdout) {
       MAPPER.readTree(line); // every stdout line is a JSON log object
@@ -73,7 +73,30 @@ class ProxyRunCommandIT {
     assertThat(stderr).isEmpty();
   }
 
-  private void awaitReady(URI readyz) throws InterruptedException {
+  @Test
+  void demoWritesThrowawayMaterialWithPrivateKeyModesAndServes() throws Exception {
+    int admin = ProxyFiles.freePort();
+    Path demo = dir.resolve("demo");
+    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "proxy", "demo",
+        "--dir", demo.toString(), "--listen", "127.0.0.1:" + ProxyFiles.freePort(), "--admin", "127.0.0.1:" + admin)
+        .start();
+    drain(process.getInputStream(), stdout);
+    drain(process.getErrorStream(), stderr);
+
+    awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"), "proxy started");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(demo.resolve("tls.key")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(io.mcptunnel.proxy.config.ProxyConfigParser.parse(demo.resolve("config.yaml")).routes())
+        .containsKey("mcp");
+    assertThat(stderr).anyMatch(l -> l.contains("mcp-call.mjs"));
+
+    process.toHandle().destroy();
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("exit code; stderr: %s", stderr).isZero();
+  }
+
+  private void awaitReady(URI readyz, String startedMarker) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
@@ -84,7 +107,7 @@ class ProxyRunCommandIT {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(1)).build(),
             HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && stdout.stream().anyMatch(l -> l.contains("\"proxy started\""))) {
+        if (r.statusCode() == 200 && stdout.stream().anyMatch(l -> l.contains(startedMarker))) {
           return;
         }
       } catch (IOException notYet) {

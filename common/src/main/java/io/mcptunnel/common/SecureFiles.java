@@ -1,0 +1,49 @@
+package io.mcptunnel.common;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Writes files whole or not at all: a temporary file beside the target, created with its final
+ * permissions (so a secret is never readable by others, not even for a moment), then renamed over
+ * the target in one step. A reader sees the old content or the new, never half a key.
+ */
+public final class SecureFiles {
+  /** Owner read/write only: private keys, tokens. */
+  public static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
+  /** Owner write, everyone read: certificates and other public material. */
+  public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+
+  private SecureFiles() {}
+
+  public static void write(Path target, String content, Set<PosixFilePermission> permissions) throws IOException {
+    write(target, content.getBytes(StandardCharsets.UTF_8), permissions);
+  }
+
+  public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(permissions));
+    try {
+      Files.write(tmp, content);
+      // createTempFile's attribute is filtered by the umask; set the exact modes explicitly.
+      Files.setPosixFilePermissions(tmp, permissions);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

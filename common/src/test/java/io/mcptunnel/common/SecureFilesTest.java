@@ -1,0 +1,31 @@
+package io.mcptunnel.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecureFilesTest {
+
+  @Test
+  void secretsAreOwnerOnlyAndReplacedWhole(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("sub/tls.key");
+    SecureFiles.write(key, "first", SecureFiles.SECRET);
+    SecureFiles.write(key, "second", SecureFiles.SECRET);
+    assertThat(Files.readString(key)).isEqualTo("second");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    try (var left = Files.list(key.getParent())) {
+      assertThat(left).containsExactly(key);
+    }
+  }
+
+  @Test
+  void publicFilesAreWorldReadable(@TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("ca.crt");
+    SecureFiles.write(cert, "cert", SecureFiles.PUBLIC);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
+  }
+}
