@@ -446,6 +446,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       responseDone = true;
       status = s.code();
       upstreamReusable = false;
+      if (!requestDone && upstream == null && HttpUtil.is100ContinueExpected(request)) {
+        // The caller waits for 100 Continue and may never send the body: do not wait for it.
+        requestDone = true;
+        keepAlive = false;
+      }
       if (rt.draining()) {
         keepAlive = false;
       }
