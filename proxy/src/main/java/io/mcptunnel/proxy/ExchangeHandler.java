@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -177,6 +178,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   /** One request and its response. */
   private final class Exchange {
     private final HttpRequest request;
+    private final HttpVersion callerVersion;
     private final long started = System.nanoTime();
     private final String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     private boolean keepAlive;
@@ -197,6 +199,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     Exchange(HttpRequest request) {
       this.request = request;
+      this.callerVersion = request.protocolVersion();
       this.keepAlive = HttpUtil.isKeepAlive(request);
     }
 
@@ -341,7 +344,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           && response.status().code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
         // 100 Continue and friends: pass on, then wait for the final response.
         interimPending = true;
-        ctx.writeAndFlush(ForwardingHeaders.toDownstream(response, true, request.protocolVersion(), true))
+        ctx.writeAndFlush(ForwardingHeaders.toDownstream(response, true, callerVersion, true))
             .addListener(readUpstreamOnSuccess());
         return;
       }
@@ -349,7 +352,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           || response.status().code() == 304;
       boolean closeDelimited = ForwardingHeaders.closeDelimited(response, bodyless);
       upstreamReusable = HttpUtil.isKeepAlive(response) && !closeDelimited;
-      if (closeDelimited && !request.protocolVersion().isKeepAliveDefault()) {
+      if (closeDelimited && !callerVersion.isKeepAliveDefault()) {
         keepAlive = false;
       }
       if (rt.draining()) {
@@ -359,7 +362,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       status = response.status().code();
       // Written now, flushed when the upstream read that carried it completes (flushToCaller),
       // so a small response leaves as one TLS record.
-      ctx.write(ForwardingHeaders.toDownstream(response, bodyless, request.protocolVersion(), keepAlive))
+      ctx.write(ForwardingHeaders.toDownstream(response, bodyless, callerVersion, keepAlive))
           .addListener(readUpstreamOnSuccess());
     }
 
@@ -455,7 +458,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         keepAlive = false;
       }
       byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(request.protocolVersion(), s, Unpooled.wrappedBuffer(body));
+      FullHttpResponse r = new DefaultFullHttpResponse(callerVersion, s, Unpooled.wrappedBuffer(body));
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       if (!keepAlive) {
@@ -502,6 +505,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       String routeName = route == null ? "none" : route.name();
       rt.metrics.request(routeName, status, bytesIn, bytesOut, took);
+      if (!ACCESS.isInfoEnabled()) {
+        return;
+      }
       String uri = request.uri();
       int q = uri.indexOf('?');
       ACCESS.atInfo()

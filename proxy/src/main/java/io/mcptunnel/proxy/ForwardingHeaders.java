@@ -1,7 +1,5 @@
 package io.mcptunnel.proxy;
 
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -9,6 +7,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
@@ -24,36 +23,44 @@ public final class ForwardingHeaders {
       HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
       HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING);
 
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+
   private ForwardingHeaders() {}
 
-  /** The request as sent upstream over a kept-alive HTTP/1.1 connection. */
+  /**
+   * Turns the caller's request into the one sent upstream over a kept-alive HTTP/1.1 connection.
+   * Changes {@code in} in place (it is not used for anything else) to spare a header copy per request.
+   */
   public static HttpRequest toUpstream(HttpRequest in, String requestId) {
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
-    HttpHeaders h = in.headers().copy();
+    HttpHeaders h = in.headers();
+    String host = h.get(HttpHeaderNames.HOST);
     stripHopByHop(h);
     if (chunked) {
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    String host = in.headers().get(HttpHeaderNames.HOST);
-    h.set("X-Forwarded-Proto", "https");
+    h.set(X_FORWARDED_PROTO, "https");
     if (host != null) {
-      h.set("X-Forwarded-Host", host);
+      h.set(X_FORWARDED_HOST, host);
     }
-    if (!h.contains("X-Request-Id")) {
-      h.set("X-Request-Id", requestId);
+    if (!h.contains(X_REQUEST_ID)) {
+      h.set(X_REQUEST_ID, requestId);
     }
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), in.uri(), h);
+    return in.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   /**
-   * The upstream response as sent to the caller. A response delimited by the upstream closing its
-   * connection is re-framed as chunked for an HTTP/1.1 caller so the inner session can stay open.
+   * Turns the upstream's response into the one sent to the caller, in place. A response delimited
+   * by the upstream closing its connection is re-framed as chunked for an HTTP/1.1 caller so the
+   * inner session can stay open.
    */
   public static HttpResponse toDownstream(HttpResponse in, boolean bodyless, HttpVersion callerVersion,
       boolean keepAlive) {
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
-    HttpHeaders h = in.headers().copy();
+    HttpHeaders h = in.headers();
     stripHopByHop(h);
     boolean framed = bodyless || h.contains(HttpHeaderNames.CONTENT_LENGTH);
     if (!framed && callerVersion.equals(HttpVersion.HTTP_1_1)) {
@@ -66,7 +73,7 @@ public final class ForwardingHeaders {
     if (!keepAlive) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    return new DefaultHttpResponse(callerVersion, in.status(), h);
+    return in.setProtocolVersion(callerVersion);
   }
 
   /** Whether the caller's framing for this response would end only with the connection. */

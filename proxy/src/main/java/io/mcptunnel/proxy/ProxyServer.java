@@ -45,8 +45,9 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Knobs that are not part of the compatible file format. */
   public record Options(HostResolver resolver, Duration certPollInterval, int workerThreads) {
+    /** One event loop per core: every session and its upstream connections share one loop. */
     public static Options defaults() {
-      return new Options(HostResolver.system(), Duration.ofSeconds(5), 0);
+      return new Options(HostResolver.system(), Duration.ofSeconds(5), Runtime.getRuntime().availableProcessors());
     }
 
     public Options withResolver(HostResolver r) {
