@@ -176,7 +176,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** One request and its response. */
-  private final class Exchange {
+  private final class Exchange implements UpstreamRelay.Listener {
     private final HttpRequest request;
     private final HttpVersion callerVersion;
     private final long started = System.nanoTime();
@@ -339,7 +339,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       });
     }
 
-    void responseHead(HttpResponse response) {
+    @Override
+    public void responseHead(HttpResponse response) {
       if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL
           && response.status().code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
         // 100 Continue and friends: pass on, then wait for the final response.
@@ -366,7 +367,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           .addListener(readUpstreamOnSuccess());
     }
 
-    void responseContent(HttpContent content) {
+    @Override
+    public void responseContent(HttpContent content) {
       boolean last = content instanceof LastHttpContent;
       if (interimPending && last) {
         interimPending = false;
@@ -385,7 +387,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
     }
 
-    void flushToCaller() {
+    @Override
+    public void flushToCaller() {
       ctx.flush();
     }
 
@@ -400,7 +403,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The upstream closed or failed while this exchange was using it. */
-    void upstreamFailed(String reason) {
+    @Override
+    public void upstreamFailed(String reason) {
       if (responseDone) {
         if (!requestDone && !discarding) {
           // The upstream answered early and left; the rest of the caller's body goes nowhere.
@@ -523,68 +527,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           .addKeyValue("bytes_out", bytesOut)
           .addKeyValue("duration_ms", took.toNanos() / 1_000_000.0)
           .log("request");
-    }
-  }
-
-  /** The handler on an upstream connection: hands its response to the exchange that uses it. */
-  static final class UpstreamRelay extends ChannelInboundHandlerAdapter {
-    private Exchange exchange;
-    private Runnable onIdleClose;
-
-    void attach(Exchange e) {
-      exchange = e;
-      onIdleClose = null;
-    }
-
-    void detach() {
-      exchange = null;
-    }
-
-    void onIdleClose(Runnable r) {
-      onIdleClose = r;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      Exchange e = exchange;
-      if (e == null) {
-        // Nothing is owed on a parked connection: whatever arrives makes it unusable.
-        ReferenceCountUtil.release(msg);
-        ctx.close();
-        return;
-      }
-      if (msg instanceof HttpResponse r) {
-        e.responseHead(r);
-      }
-      if (msg instanceof HttpContent c) {
-        e.responseContent(c);
-      } else if (!(msg instanceof HttpResponse)) {
-        ReferenceCountUtil.release(msg);
-      }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (exchange != null) {
-        exchange.flushToCaller();
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      if (exchange != null) {
-        exchange.upstreamFailed("upstream closed the connection");
-      } else if (onIdleClose != null) {
-        onIdleClose.run();
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (exchange != null) {
-        exchange.upstreamFailed(String.valueOf(cause.getMessage()));
-      }
-      ctx.close();
     }
   }
 }

@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class ForwardingHeaders {
   private static final List<CharSequence> HOP_BY_HOP = List.of(
-      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, "proxy-connection",
+      HttpHeaderNames.CONNECTION, "keep-alive", "proxy-connection",
       HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
       HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING);
 

@@ -38,17 +38,17 @@ public final class SampleMcpServer implements AutoCloseable {
         .build();
     var mapper = McpJsonDefaults.getMapper();
     SyncToolSpecification echo = SyncToolSpecification.builder()
-        .tool(McpSchema.Tool.builder().name("echo").description("Returns the message it is given")
-            .inputSchema(mapper, """
+        .tool(McpSchema.Tool.builder("echo", mapper, """
                 {"type":"object","properties":{"message":{"type":"string"}},"required":["message"]}""")
+            .description("Returns the message it is given")
             .build())
         .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
             .addTextContent(String.valueOf(req.arguments().get("message"))).build())
         .build();
     SyncToolSpecification add = SyncToolSpecification.builder()
-        .tool(McpSchema.Tool.builder().name("add").description("Adds two numbers")
-            .inputSchema(mapper, """
+        .tool(McpSchema.Tool.builder("add", mapper, """
                 {"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"]}""")
+            .description("Adds two numbers")
             .build())
         .callHandler((exchange, req) -> {
           Map<String, Object> args = req.arguments();

@@ -18,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,8 +122,7 @@ public final class ProxyConfigParser {
       throw new ConfigException("routes: at least one route is required");
     }
     Map<String, Upstream> routes = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
       if (!HOST_NAME.matcher(name).matches()) {
         throw new ConfigException("routes: \"" + e.getKey()
@@ -183,8 +181,8 @@ public final class ProxyConfigParser {
   }
 
   private static void checkKnown(JsonNode node, String prefix, Set<String> known) {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String name = field.getKey();
       if (!known.contains(name)) {
         throw new ConfigException("unknown field \"" + prefix + name + "\" (known fields"
             + (prefix.isEmpty() ? "" : " of " + prefix.substring(0, prefix.length() - 1)) + ": "

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mcptunnel.testing.SharedFiles;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,8 +48,7 @@ class ProxyConfigConformanceTest {
   }
 
   static void merge(ObjectNode into, JsonNode over) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : over.properties()) {
       JsonNode existing = into.get(e.getKey());
       if (existing instanceof ObjectNode o && e.getValue().isObject()) {
         merge(o, e.getValue());
