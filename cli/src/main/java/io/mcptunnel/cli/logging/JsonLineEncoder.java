@@ -2,7 +2,6 @@ package io.mcptunnel.cli.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -18,26 +17,9 @@ import org.slf4j.event.KeyValuePair;
  * SLF4J key-value pair as a top-level field, then {@code error}. Deliberately nothing else (no MDC,
  * no thread name): every field is one a call site chose to log, so no secret rides along.
  */
-public class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
+public class JsonLineEncoder extends LineEncoder {
   private static final JsonFactory JSON = JsonFactory.builder().build();
   private static final byte[] NEWLINE = {'\n'};
-
-  private boolean includeStackTrace;
-
-  /** Adds a {@code stack} field to events with a throwable; meant for debug logging only. */
-  public void setIncludeStackTrace(boolean include) {
-    this.includeStackTrace = include;
-  }
-
-  @Override
-  public byte[] headerBytes() {
-    return null;
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return null;
-  }
 
   @Override
   public byte[] encode(ILoggingEvent event) {

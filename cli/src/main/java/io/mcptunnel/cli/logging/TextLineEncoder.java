@@ -2,7 +2,6 @@ package io.mcptunnel.cli.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
@@ -12,23 +11,7 @@ import org.slf4j.event.KeyValuePair;
  * line. Values with spaces, quotes or {@code =} are quoted, and line breaks escaped, so a message
  * can never forge a second log line. Same field discipline as {@link JsonLineEncoder}.
  */
-public class TextLineEncoder extends EncoderBase<ILoggingEvent> {
-  private boolean includeStackTrace;
-
-  public void setIncludeStackTrace(boolean include) {
-    this.includeStackTrace = include;
-  }
-
-  @Override
-  public byte[] headerBytes() {
-    return null;
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return null;
-  }
-
+public class TextLineEncoder extends LineEncoder {
   @Override
   public byte[] encode(ILoggingEvent event) {
     StringBuilder line = new StringBuilder(160)
