@@ -34,7 +34,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code /headers} echoes the request line and headers as text; {@code /upload} returns the SHA-256
  * and length of the body; {@code /bytes?n=N} streams N pseudo-random bytes (seeded, so the caller
  * can recompute them); {@code /redirect} answers 302; {@code /sse} sends one event, then waits for
- * {@link #releaseSse()} before the second and the end; {@code /slow} waits for {@link #releaseSlow()}.
+ * {@link #releaseSse()} before the second and the end; {@code /slow} waits for {@link #releaseSlow()};
+ * {@code /close} answers with {@code Connection: close}; {@code /unauthorized} answers 401 with a
+ * {@code WWW-Authenticate} challenge.
  */
 public final class HttpTestServer implements AutoCloseable {
   private final Server jetty;
@@ -87,6 +89,16 @@ public final class HttpTestServer implements AutoCloseable {
     f.setKeyStorePassword("test-only");
     f.setKeyManagerPassword("test-only");
     return f;
+  }
+
+  /** How long the server keeps an idle keep-alive connection open. */
+  public void setIdleTimeout(java.time.Duration timeout) {
+    ((ServerConnector) jetty.getConnectors()[0]).setIdleTimeout(timeout.toMillis());
+  }
+
+  /** Connections the server currently holds open. */
+  public int openConnections() {
+    return ((ServerConnector) jetty.getConnectors()[0]).getConnectedEndPoints().size();
   }
 
   public int port() {
@@ -145,6 +157,16 @@ public final class HttpTestServer implements AutoCloseable {
           }
           case "/sse" -> sse(resp);
           case "/slow" -> slow(resp);
+          case "/close" -> {
+            resp.setHeader("Connection", "close");
+            resp.setContentType("text/plain");
+            resp.getWriter().print("closing");
+          }
+          case "/unauthorized" -> {
+            resp.setStatus(401);
+            resp.setHeader("WWW-Authenticate",
+                "Bearer resource_metadata=\"https://mcp.example/.well-known/oauth-protected-resource\"");
+          }
           default -> resp.sendError(404);
         }
       } catch (InterruptedException e) {

@@ -263,6 +263,7 @@ public final class TestCaller implements AutoCloseable {
 
   private static final class ResponseDispatcher extends SimpleChannelInboundHandler<HttpObject> {
     private final TestCaller caller;
+    private boolean interim;
 
     ResponseDispatcher(TestCaller caller) {
       this.caller = caller;
@@ -276,9 +277,14 @@ public final class TestCaller implements AutoCloseable {
       }
       if (msg instanceof HttpResponse head) {
         if (head.status().code() >= 100 && head.status().code() < 200) {
+          interim = true; // 100 Continue: its (empty) end is not the end of the response
           return;
         }
         p.listener.head(head);
+      }
+      if (msg instanceof HttpContent && interim) {
+        interim = !(msg instanceof LastHttpContent);
+        return;
       }
       if (msg instanceof HttpContent c) {
         if (c.content().isReadable()) {
