@@ -259,6 +259,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           .group(ctx.channel().eventLoop())
           .channel(Transports.socketChannel())
           .option(ChannelOption.AUTO_READ, false)
+          .option(ChannelOption.ALLOCATOR, ctx.alloc())
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
           .handler(new ChannelInitializer<Channel>() {

@@ -10,6 +10,7 @@ import io.mcptunnel.proxy.tls.SslContexts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -84,6 +85,9 @@ public final class ProxyServer implements AutoCloseable {
           .channel(Transports.serverChannel())
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          // The pooled allocator: Netty 4.2's adaptive default spent a sixth of the proxy's time in
+          // its own queues in profiles of the small-call benchmark.
+          .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
           .childHandler(new ListenerInitializer(rt)), config);
       try {
         admin = new AdminServer(config.adminAddr().toSocketAddress(), registry,
