@@ -6,6 +6,7 @@ import io.mcptunnel.pki.CertificateIssuer;
 import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.pki.KeyPairs;
 import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.proxy.ProxyServer;
 import io.mcptunnel.proxy.config.ProxyConfig;
 import io.mcptunnel.proxy.config.ProxyConfigParser;
 import io.mcptunnel.sample.SampleMcpServer;
@@ -67,7 +68,7 @@ public final class ProxyDemoCommand implements Callable<Integer> {
         """, mcp.url(), listenAddr, DOMAIN, dir.resolve("ca.crt"), config, admin,
         listenAddr, DOMAIN, dir.resolve("ca.crt"));
     err.flush();
-    return ServeUntilSignal.serve(parsed, Duration.ofSeconds(5), null, () -> {
+    return ServeUntilSignal.serve(parsed, ProxyServer.Options.defaults(), null, () -> {
       try {
         mcp.close();
       } catch (Exception e) {

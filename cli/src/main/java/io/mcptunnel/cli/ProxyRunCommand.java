@@ -1,6 +1,7 @@
 package io.mcptunnel.cli;
 
 import io.mcptunnel.cli.logging.LogSetup;
+import io.mcptunnel.proxy.ProxyServer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,12 +25,21 @@ public final class ProxyRunCommand implements Callable<Integer> {
       description = "How often to re-read tls.cert_file/tls.key_file for hot reload (default: ${DEFAULT-VALUE}).")
   Duration certPollInterval;
 
+  @Option(names = "--idle-session-timeout", paramLabel = "DURATION", defaultValue = "10m",
+      converter = GoDurationConverter.class,
+      description = "Close an inner session that has had no request in flight and no traffic for this long "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration idleSessionTimeout;
+
   @Option(names = "--log-format", paramLabel = "FORMAT",
       description = "Log format, json or text, overriding log_format in the config.")
   LogSetup.Format logFormat;
 
   @Override
   public Integer call() throws Exception {
-    return ServeUntilSignal.serve(config.load(), certPollInterval, logFormat, () -> { });
+    ProxyServer.Options options = ProxyServer.Options.defaults()
+        .withCertPollInterval(certPollInterval)
+        .withIdleSessionTimeout(idleSessionTimeout);
+    return ServeUntilSignal.serve(config.load(), options, logFormat, () -> { });
   }
 }

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import io.mcptunnel.cli.logging.LogSetup;
 import io.mcptunnel.proxy.ProxyServer;
 import io.mcptunnel.proxy.config.ProxyConfig;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Runs a proxy until SIGTERM/SIGINT, then drains in-flight requests for up to shutdown_timeout. */
@@ -17,7 +16,7 @@ final class ServeUntilSignal {
    * @param afterStop runs after the proxy has drained (e.g. stopping a demo upstream)
    * @return 0 when every in-flight request finished in time, 1 otherwise
    */
-  static int serve(ProxyConfig c, Duration certPollInterval, LogSetup.Format formatOverride, Runnable afterStop)
+  static int serve(ProxyConfig c, ProxyServer.Options options, LogSetup.Format formatOverride, Runnable afterStop)
       throws Exception {
     LogSetup.configure(Level.toLevel(c.logLevel().name()),
         formatOverride != null ? formatOverride : LogSetup.Format.valueOf(c.logFormat().name()));
@@ -25,8 +24,7 @@ final class ServeUntilSignal {
     AtomicReference<ProxyServer> running = new AtomicReference<>();
     Runtime.getRuntime().addShutdownHook(
         new Thread(() -> stopOnSignal(running.get(), afterStop), "mcptunnel-shutdown"));
-    ProxyServer server = ProxyServer.start(c,
-        ProxyServer.Options.defaults().withCertPollInterval(certPollInterval));
+    ProxyServer server = ProxyServer.start(c, options);
     running.set(server);
     return server.stopped().join() ? 0 : 1;
   }

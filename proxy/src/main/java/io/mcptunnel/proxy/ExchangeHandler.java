@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -126,6 +127,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      if (exchange == null) {
+        LOG.atDebug().addKeyValue("remote", remote).log("closing idle session");
+        closeSession();
+      }
+      return;
+    }
     if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
       rt.metrics.handshakeFailed();
       LOG.atWarn().addKeyValue("remote", remote)

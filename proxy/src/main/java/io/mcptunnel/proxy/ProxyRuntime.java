@@ -4,6 +4,7 @@ import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.proxy.tls.CertificateReloader;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /** What every session of one proxy shares: routing, the egress guard, TLS contexts, meters, state. */
@@ -15,10 +16,11 @@ final class ProxyRuntime {
   final ProxyMetrics metrics;
   final Executor lookups;
   final ChannelGroup sessions;
+  final Duration idleSessionTimeout;
   private volatile boolean draining;
 
   ProxyRuntime(RouteTable routes, EgressGuard guard, CertificateReloader serverTls, SslContext upstreamTls,
-      ProxyMetrics metrics, Executor lookups, ChannelGroup sessions) {
+      ProxyMetrics metrics, Executor lookups, ChannelGroup sessions, Duration idleSessionTimeout) {
     this.routes = routes;
     this.guard = guard;
     this.serverTls = serverTls;
@@ -26,6 +28,7 @@ final class ProxyRuntime {
     this.metrics = metrics;
     this.lookups = lookups;
     this.sessions = sessions;
+    this.idleSessionTimeout = idleSessionTimeout;
   }
 
   boolean draining() {

@@ -44,19 +44,31 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel listener;
   private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
 
-  /** Knobs that are not part of the compatible file format. */
-  public record Options(HostResolver resolver, Duration certPollInterval, int workerThreads) {
+  /**
+   * Knobs that are not part of the compatible file format.
+   *
+   * @param idleSessionTimeout how long an inner session may sit with no request in flight and no
+   *     traffic before it is closed (a stalled or abandoned caller must not hold resources forever)
+   */
+  public record Options(HostResolver resolver, Duration certPollInterval, int workerThreads,
+      Duration idleSessionTimeout) {
+
     /** One event loop per core: every session and its upstream connections share one loop. */
     public static Options defaults() {
-      return new Options(HostResolver.system(), Duration.ofSeconds(5), Runtime.getRuntime().availableProcessors());
+      return new Options(HostResolver.system(), Duration.ofSeconds(5), Runtime.getRuntime().availableProcessors(),
+          Duration.ofMinutes(10));
     }
 
     public Options withResolver(HostResolver r) {
-      return new Options(r, certPollInterval, workerThreads);
+      return new Options(r, certPollInterval, workerThreads, idleSessionTimeout);
     }
 
     public Options withCertPollInterval(Duration d) {
-      return new Options(resolver, d, workerThreads);
+      return new Options(resolver, d, workerThreads, idleSessionTimeout);
+    }
+
+    public Options withIdleSessionTimeout(Duration d) {
+      return new Options(resolver, certPollInterval, workerThreads, d);
     }
   }
 
@@ -78,7 +90,7 @@ public final class ProxyServer implements AutoCloseable {
     ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     rt = new ProxyRuntime(new RouteTable(config.routes(), config.tunnelDomain()),
         new EgressGuard(config.egressPolicy(), options.resolver()), reloader, upstreamTls, metrics,
-        lookups, sessions);
+        lookups, sessions, options.idleSessionTimeout());
     try {
       listener = bind(new ServerBootstrap()
           .group(boss, workers)

@@ -14,9 +14,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +74,9 @@ final class SessionStarter extends ChannelInboundHandlerAdapter {
       ctx.pipeline().addAfter(ctx.name(), "frames", new BinaryFrameCodec());
       ctx.pipeline().addAfter("frames", "tls", ssl);
       ctx.pipeline().addAfter("tls", "http", new HttpServerCodec(4096, 65536, 65536));
-      ctx.pipeline().addAfter("http", "flow", new FlowControlHandler());
+      ctx.pipeline().addAfter("http", "idle", new IdleStateHandler(0, 0,
+          rt.idleSessionTimeout.toMillis(), TimeUnit.MILLISECONDS));
+      ctx.pipeline().addAfter("idle", "flow", new FlowControlHandler());
       ctx.pipeline().addAfter("flow", "exchanges", exchanges);
       rt.sessions.add(ctx.channel());
       rt.metrics.sessionOpened();

@@ -36,6 +36,8 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   /** Starts the proxy with {@code routesAndUpstream} appended to a base config. */
+  Duration idleSessionTimeout = Duration.ofMinutes(10);
+
   ProxyServer start(String routesAndUpstream, HostResolver resolver) throws Exception {
     String yaml = """
         listen_addr: "127.0.0.1:0"
@@ -50,7 +52,8 @@ final class ProxyHarness implements AutoCloseable {
     ProxyConfig parsed = ProxyConfigParser.parse(config);
     proxy = ProxyServer.start(parsed, ProxyServer.Options.defaults()
         .withResolver(resolver)
-        .withCertPollInterval(Duration.ofHours(1)));
+        .withCertPollInterval(Duration.ofHours(1))
+        .withIdleSessionTimeout(idleSessionTimeout));
     return proxy;
   }
 

@@ -158,6 +158,25 @@ class ProxyHttpSemanticsIT {
   }
 
   @Test
+  void idleSessionsAreClosedButNotOnesWithAStreamingResponse() throws Exception {
+    h.close();
+    h = new ProxyHarness(dir);
+    h.idleSessionTimeout = Duration.ofMillis(300);
+    h.start("routes:\n  echo: http://127.0.0.1:%d\nupstream:\n  allowed_ips: [127.0.0.1/32]\n"
+        .formatted(upstream.port()));
+    try (TestCaller idle = h.caller(HOST); TestCaller streaming = h.caller(HOST)) {
+      assertThat(idle.call(HttpMethod.GET, "/headers", Map.of(), null).status()).isEqualTo(200);
+      CompletableFuture<TestCaller.Response> slow = streaming.send(
+          TestCaller.request(HttpMethod.GET, HOST, "/slow", Map.of(), null));
+      assertThat(upstream.awaitSlowStarted()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !idle.isOpen());
+      assertThat(streaming.isOpen()).as("a request in flight keeps its session").isTrue();
+      upstream.releaseSlow();
+      assertThat(slow.get(30, TimeUnit.SECONDS).text()).isEqualTo("finally");
+    }
+  }
+
+  @Test
   void manySessionsInParallelAllSucceed() throws Exception {
     List<CompletableFuture<Integer>> done = new ArrayList<>();
     for (int s = 0; s < 16; s++) {
