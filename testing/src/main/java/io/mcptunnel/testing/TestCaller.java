@@ -119,6 +119,30 @@ public final class TestCaller implements AutoCloseable {
     return ready.get(15, TimeUnit.SECONDS);
   }
 
+  /**
+   * Runs the inner TLS and HTTP over a channel that already carries raw bytes (e.g. a tunnel stream
+   * opened at the edge); completes after the TLS handshake.
+   */
+  public static CompletableFuture<TestCaller> over(Channel byteChannel, String host, SslContext tls) {
+    CompletableFuture<TestCaller> ready = new CompletableFuture<>();
+    byteChannel.eventLoop().execute(() -> {
+      SslHandler ssl = tls.newHandler(byteChannel.alloc(), host, 443);
+      TestCaller caller = new TestCaller(byteChannel, host, ssl);
+      byteChannel.pipeline().addLast("tls", ssl);
+      byteChannel.pipeline().addLast("http", new HttpClientCodec(4096, 65536, 65536));
+      byteChannel.pipeline().addLast("responses", new ResponseDispatcher(caller));
+      ssl.handshakeFuture().addListener(f -> {
+        if (f.isSuccess()) {
+          ready.complete(caller);
+        } else {
+          ready.completeExceptionally(f.cause());
+          byteChannel.close();
+        }
+      });
+    });
+    return ready;
+  }
+
   public Channel channel() {
     return channel;
   }

@@ -1,0 +1,156 @@
+package io.mcptunnel.edge;
+
+import io.mcptunnel.edge.registry.ConnectorAdmission;
+import io.mcptunnel.edge.registry.TunnelRegistry;
+import io.mcptunnel.netty.Transports;
+import io.mcptunnel.tunnel.TunnelProtocol;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's connector port: TLS, then one HTTP/1.1 upgrade request whose bearer token decides
+ * admission ({@link ConnectorAdmission}); an admitted connection turns into HTTP/2 with the edge
+ * as the client, registered in {@link ConnectorSessions}. A refusal is answered with its reason
+ * and the connection closed.
+ */
+public final class ConnectorListener implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectorListener.class);
+  private static final AttributeKey<ConnectorAdmission.Admission> ADMISSION = AttributeKey.valueOf("mcptunnel.admission");
+
+  private final Channel server;
+
+  private ConnectorListener(Channel server) {
+    this.server = server;
+  }
+
+  public static ConnectorListener bind(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
+      SslContext tls, TunnelRegistry registry, ConnectorSessions sessions) throws InterruptedException {
+    Channel ch = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(Transports.serverChannel())
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel c) {
+            HttpServerCodec http = new HttpServerCodec();
+            c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
+            c.pipeline().addLast("http", http);
+            c.pipeline().addLast("upgrade", new HttpServerUpgradeHandler(http,
+                protocol -> TunnelProtocol.UPGRADE.contentEquals(protocol) ? new ReverseH2(registry, sessions) : null,
+                8192));
+            c.pipeline().addLast("refusal", new Refusal());
+          }
+        })
+        .bind(address).sync().channel();
+    return new ConnectorListener(ch);
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+  }
+
+  /** Admits by token, then switches the connection to HTTP/2 with the edge as client. */
+  private record ReverseH2(TunnelRegistry registry, ConnectorSessions sessions)
+      implements HttpServerUpgradeHandler.UpgradeCodec {
+    @Override
+    public Collection<CharSequence> requiredUpgradeHeaders() {
+      return List.of();
+    }
+
+    @Override
+    public boolean prepareUpgradeResponse(ChannelHandlerContext ctx, FullHttpRequest request, HttpHeaders headers) {
+      String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+      String token = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
+      ConnectorAdmission.Admission a = ConnectorAdmission.admit(token, registry);
+      ctx.channel().attr(ADMISSION).set(a);
+      return a.accepted();
+    }
+
+    @Override
+    public void upgradeTo(ChannelHandlerContext ctx, FullHttpRequest request) {
+      ConnectorAdmission.Admission a = ctx.channel().attr(ADMISSION).get();
+      // The upgrade event describes an h2c upgrade to Http2FrameCodec, which this is not: keep it away.
+      ctx.pipeline().addAfter(ctx.name(), "upgraded", new ChannelInboundHandlerAdapter() {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+          if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent e) {
+            e.release();
+            return;
+          }
+          c.fireUserEventTriggered(evt);
+        }
+      });
+      ctx.pipeline().addAfter("upgraded", "h2", Http2FrameCodecBuilder.forClient().build());
+      ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+        @Override
+        protected void initChannel(Http2StreamChannel ch) {
+          ch.close(); // a connector never opens streams toward the edge
+        }
+      }));
+      ctx.pipeline().remove("refusal");
+      sessions.add(a.tunnel().id(), ctx.channel());
+      LOG.atInfo().addKeyValue("tunnel", a.tunnel().id())
+          .addKeyValue("connector_id", request.headers().get(TunnelProtocol.CONNECTOR_ID_HEADER, ""))
+          .addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+          .log("connector registered");
+    }
+  }
+
+  /** A request that was not admitted: answer with the reason, never echoing the token. */
+  private static final class Refusal extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+      ConnectorAdmission.Admission a = ctx.channel().attr(ADMISSION).get();
+      int status = a == null ? 400 : a.status();
+      String reason = a == null ? "expected an upgrade to " + TunnelProtocol.UPGRADE : a.reason();
+      LOG.atWarn().addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+          .addKeyValue("tunnel", a == null || a.tunnel() == null ? "" : a.tunnel().id())
+          .addKeyValue("reason", reason).log("connector refused");
+      byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+      DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      r.headers().set(HttpHeaderNames.CONNECTION, "close");
+      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}

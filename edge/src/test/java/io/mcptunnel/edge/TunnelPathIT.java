@@ -1,0 +1,250 @@
+package io.mcptunnel.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.mcptunnel.common.Backoff;
+import io.mcptunnel.connector.ConnectorMetrics;
+import io.mcptunnel.connector.ConnectorSupervisor;
+import io.mcptunnel.connector.EdgeConnection;
+import io.mcptunnel.connector.RegistrationRejectedException;
+import io.mcptunnel.edge.registry.FileTunnelRegistry;
+import io.mcptunnel.netty.Transports;
+import io.mcptunnel.pki.IssuedCertificate;
+import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.proxy.ProxyServer;
+import io.mcptunnel.proxy.config.ProxyConfigParser;
+import io.mcptunnel.sample.SampleMcpServer;
+import io.mcptunnel.testing.TestCaller;
+import io.mcptunnel.testing.TestPki;
+import io.mcptunnel.tunnel.TunnelToken;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A stream opened at the edge reaches a real MCP server through a real connector and proxy. */
+class TunnelPathIT {
+  static final String DOMAIN = "abcd1234.tunnel.test";
+  static final String HOST = "mcp." + DOMAIN;
+  static final String TUNNEL = "tnl_test";
+
+  @TempDir Path dir;
+  final EventLoopGroup group = Transports.group("tunnel-it", 2);
+  final TestPki edgePki = TestPki.create("edge-ca");
+  final TestPki tunnelPki = TestPki.create("tunnel-ca");
+  final TunnelToken token = TunnelToken.generate(TUNNEL, "tok_1");
+  SampleMcpServer mcp;
+  ProxyServer proxy;
+  FileTunnelRegistry registry;
+  ConnectorSessions sessions;
+  ConnectorListener listener;
+  Path registryFile;
+  SslContext edgeTls;
+
+  @BeforeEach
+  void start() throws Exception {
+    mcp = SampleMcpServer.start("127.0.0.1");
+    IssuedCertificate proxyCert = tunnelPki.server(DOMAIN, "*." + DOMAIN);
+    TestPki.write(proxyCert, dir.resolve("tls.crt"), dir.resolve("tls.key"));
+    proxy = ProxyServer.start(ProxyConfigParser.parse(Files.writeString(dir.resolve("proxy.yaml"), """
+        listen_addr: "127.0.0.1:0"
+        admin_addr: "127.0.0.1:0"
+        tunnel_domain: %s
+        tls:
+          cert_file: %s
+          key_file: %s
+        routes:
+          mcp: %s
+        upstream:
+          allowed_ips: [127.0.0.1/32]
+        """.formatted(DOMAIN, dir.resolve("tls.crt"), dir.resolve("tls.key"), mcp.url()))),
+        ProxyServer.Options.defaults());
+
+    registryFile = dir.resolve("tunnels.yaml");
+    writeRegistry("tok_1", token.secretHash(), "[]", false);
+    registry = new FileTunnelRegistry(registryFile, Duration.ofHours(1));
+    sessions = new ConnectorSessions();
+    registry.addListener(sessions::onChange);
+    IssuedCertificate edgeCert = edgePki.server("edge.test");
+    edgeTls = SslContextBuilder.forServer(edgeCert.privateKey(), edgeCert.certificate())
+        .protocols("TLSv1.3").build();
+    listener = ConnectorListener.bind(group, group, new InetSocketAddress("127.0.0.1", 0), edgeTls, registry, sessions);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    listener.close();
+    registry.close();
+    proxy.shutdown();
+    mcp.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  void writeRegistry(String tokenId, String hash, String retired, boolean archived) throws Exception {
+    String ca = PemFiles.toPem(tunnelPki.ca().certificate()).replace("\n", "\n      ");
+    Files.writeString(registryFile, """
+        tunnels:
+          - id: %s
+            domain: %s
+            organization: org_1
+            token_id: %s
+            token_sha256: %s
+            retired_token_ids: %s
+            archived: %s
+            ca_certificates: |
+              %s
+        """.formatted(TUNNEL, DOMAIN, tokenId, hash, retired, archived, ca));
+  }
+
+  EdgeConnection connect(TunnelToken t) throws Exception {
+    return EdgeConnection.connect(group, listener.address(), "edge.test", edgePki.clientContext(), t.encode(),
+        URI.create("ws://127.0.0.1:" + proxy.listenAddress().getPort() + "/"),
+        new ConnectorMetrics(new SimpleMeterRegistry())).get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aToolCallTravelsEdgeConnectorProxyAndTheEdgeSeesOnlyCiphertext() throws Exception {
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+
+    Channel stream = new EdgeStreams(sessions).open(TUNNEL, HOST).get(20, TimeUnit.SECONDS);
+    Sniffer sniffer = new Sniffer();
+    stream.pipeline().addLast("sniffer", sniffer);
+    try (TestCaller caller = TestCaller.over(stream, HOST, tunnelPki.clientContext()).get(20, TimeUnit.SECONDS)) {
+      String marker = "edge-must-not-see-" + System.nanoTime();
+      Map<String, String> headers = Map.of("Content-Type", "application/json",
+          "Accept", "application/json, text/event-stream");
+      TestCaller.Response init = caller.call(HttpMethod.POST, "/mcp", headers, """
+          {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+           "capabilities":{},"clientInfo":{"name":"tunnel-it","version":"1"}}}""");
+      assertThat(init.status()).isEqualTo(200);
+      String session = init.headers().get("Mcp-Session-Id");
+      Map<String, String> withSession = Map.of("Content-Type", "application/json",
+          "Accept", "application/json, text/event-stream", "Mcp-Session-Id", session,
+          "MCP-Protocol-Version", "2025-06-18");
+      caller.call(HttpMethod.POST, "/mcp", withSession, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      TestCaller.Response echoed = caller.call(HttpMethod.POST, "/mcp", withSession, """
+          {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"%s"}}}"""
+          .formatted(marker));
+      assertThat(echoed.text()).contains(marker);
+      assertThat(sniffer.seen()).as("bytes the edge relayed").isNotEmpty().doesNotContain(marker);
+    }
+  }
+
+  @Test
+  void aRotatedTokenIsRefusedWithItsReasonWhileTheOpenConnectionStays() throws Exception {
+    EdgeConnection live = connect(token);
+    TunnelToken next = TunnelToken.generate(TUNNEL, "tok_2");
+    writeRegistry("tok_2", next.secretHash(), "[tok_1]", false);
+    registry.reload();
+
+    assertThatThrownBy(() -> connect(token)).hasCauseInstanceOf(RegistrationRejectedException.class)
+        .hasMessageContaining("token rejected: rotated");
+    assertThat(live.channel().isActive()).isTrue();
+    connect(next);
+    assertThat(sessions.count(TUNNEL)).isEqualTo(2);
+  }
+
+  @Test
+  void archivingSeversEveryConnectionAndRefusesNewOnes() throws Exception {
+    EdgeConnection a = connect(token);
+    EdgeConnection b = connect(token);
+    writeRegistry("tok_1", token.secretHash(), "[]", true);
+    registry.reload();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !a.channel().isActive() && !b.channel().isActive());
+    assertThatThrownBy(() -> connect(token)).hasCauseInstanceOf(RegistrationRejectedException.class)
+        .hasMessageContaining("tunnel archived");
+  }
+
+  @Test
+  void supervisedConnectionsComeBackAfterTheEdgeRestarts() throws Exception {
+    InetSocketAddress edge = listener.address();
+    URI origin = URI.create("ws://127.0.0.1:" + proxy.listenAddress().getPort() + "/");
+    ConnectorMetrics metrics = new ConnectorMetrics(new SimpleMeterRegistry());
+    try (ConnectorSupervisor supervisor = new ConnectorSupervisor(List.of(edge), 2,
+        addr -> EdgeConnection.connect(group, addr, "edge.test", edgePki.clientContext(), token.encode(), origin, metrics)
+            .thenApply(EdgeConnection::channel),
+        (task, delay) -> group.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+        new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), Math::random), Clock.systemUTC(),
+        Duration.ofSeconds(30))) {
+      supervisor.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 2);
+
+      // The edge goes away (listener and connections), then comes back on the same address.
+      listener.close();
+      supervisor.connections().forEach(Channel::close);
+      await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.liveConnections() == 0);
+      listener = ConnectorListener.bind(group, group, edge, edgeTls, registry, sessions);
+      await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.liveConnections() == 2);
+      assertThat(sessions.count(TUNNEL)).isEqualTo(2);
+
+      // Traffic resumes over the new connections.
+      Channel stream = new EdgeStreams(sessions).open(TUNNEL, HOST).get(20, TimeUnit.SECONDS);
+      try (TestCaller caller = TestCaller.over(stream, HOST, tunnelPki.clientContext()).get(20, TimeUnit.SECONDS)) {
+        assertThat(caller.call(HttpMethod.GET, "/mcp", Map.of("Accept", "text/event-stream"), null).status())
+            .isBetween(200, 499);
+      }
+    }
+  }
+
+  @Test
+  void aWrongSecretIsRefused() {
+    TunnelToken forged = TunnelToken.generate(TUNNEL, "tok_1");
+    assertThatThrownBy(() -> connect(forged)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(RegistrationRejectedException.class)
+        .hasMessageContaining("token rejected");
+  }
+
+  /** Records what passes the edge's stream in both directions, as the edge would see it. */
+  static final class Sniffer extends ChannelDuplexHandler {
+    private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+
+    synchronized String seen() {
+      return seen.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private synchronized void record(Object msg) {
+      if (msg instanceof ByteBuf b) {
+        byte[] copy = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), copy);
+        seen.writeBytes(copy);
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      record(msg);
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      record(msg);
+      ctx.write(msg, promise);
+    }
+  }
+}
