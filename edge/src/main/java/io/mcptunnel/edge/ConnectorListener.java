@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
@@ -120,6 +121,17 @@ public final class ConnectorListener implements AutoCloseable {
           ch.close(); // a connector never opens streams toward the edge
         }
       }));
+      ctx.pipeline().addAfter("streams", "goaway", new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext c, Object msg) {
+          if (msg instanceof Http2GoAwayFrame) {
+            // The connector is draining: no new streams on this connection, open ones finish.
+            c.channel().attr(ConnectorSessions.Draining.KEY).set(Boolean.TRUE);
+            LOG.atInfo().addKeyValue("tunnel", a.tunnel().id()).log("connector draining");
+          }
+          ReferenceCountUtil.release(msg);
+        }
+      });
       ctx.pipeline().remove("refusal");
       sessions.add(a.tunnel().id(), ctx.channel());
       LOG.atInfo().addKeyValue("tunnel", a.tunnel().id())

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.mcptunnel.caller.EdgeSession;
+import io.mcptunnel.caller.InnerTls;
+import io.mcptunnel.caller.StreamRejectedException;
 import io.mcptunnel.common.Backoff;
 import io.mcptunnel.connector.ConnectorMetrics;
 import io.mcptunnel.connector.ConnectorSupervisor;
 import io.mcptunnel.connector.EdgeConnection;
 import io.mcptunnel.connector.RegistrationRejectedException;
+import io.mcptunnel.edge.callers.Caller;
+import io.mcptunnel.edge.callers.CallerAdmission;
 import io.mcptunnel.edge.registry.FileTunnelRegistry;
+import io.mcptunnel.egress.Ipv4Cidr;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.pki.PemFiles;
@@ -37,7 +43,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +72,10 @@ class TunnelPathIT {
   ConnectorListener listener;
   Path registryFile;
   SslContext edgeTls;
+  CallerListener callerListener;
+  static final String CALLER_KEY = "ck_test_0123456789abcdef";
+  final AtomicReference<List<Caller>> callers = new AtomicReference<>(List.of(
+      new Caller("backend", "org_1", CallerAdmission.sha256Hex(CALLER_KEY), List.of())));
 
   @BeforeEach
   void start() throws Exception {
@@ -93,10 +105,13 @@ class TunnelPathIT {
     edgeTls = SslContextBuilder.forServer(edgeCert.privateKey(), edgeCert.certificate())
         .protocols("TLSv1.3").build();
     listener = ConnectorListener.bind(group, group, new InetSocketAddress("127.0.0.1", 0), edgeTls, registry, sessions);
+    callerListener = CallerListener.bind(group, group, new InetSocketAddress("127.0.0.1", 0), edgeTls, callers::get,
+        registry, new EdgeStreams(sessions));
   }
 
   @AfterEach
   void stop() throws Exception {
+    callerListener.close();
     listener.close();
     registry.close();
     proxy.shutdown();
@@ -105,7 +120,11 @@ class TunnelPathIT {
   }
 
   void writeRegistry(String tokenId, String hash, String retired, boolean archived) throws Exception {
-    String ca = PemFiles.toPem(tunnelPki.ca().certificate()).replace("\n", "\n      ");
+    writeRegistry(tokenId, hash, retired, archived, PemFiles.toPem(tunnelPki.ca().certificate()));
+  }
+
+  void writeRegistry(String tokenId, String hash, String retired, boolean archived, String caPem) throws Exception {
+    String ca = caPem.replace("\n", "\n      ");
     Files.writeString(registryFile, """
         tunnels:
           - id: %s
@@ -209,6 +228,62 @@ class TunnelPathIT {
             .isBetween(200, 499);
       }
     }
+  }
+
+  TestCaller callThroughEdge(List<X509Certificate> trustedCas) throws Exception {
+    EdgeSession edge = EdgeSession.connect(group, callerListener.address(), "edge.test", edgePki.clientContext(),
+        CALLER_KEY).get(20, TimeUnit.SECONDS);
+    Channel stream = edge.openStream(HOST).get(20, TimeUnit.SECONDS);
+    return TestCaller.over(stream, HOST, InnerTls.forTunnel(trustedCas)).get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aCallerReachesTheMcpServerThroughTheEdge() throws Exception {
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+    try (TestCaller caller = callThroughEdge(List.of(tunnelPki.ca().certificate()))) {
+      Map<String, String> headers = Map.of("Content-Type", "application/json",
+          "Accept", "application/json, text/event-stream");
+      TestCaller.Response init = caller.call(HttpMethod.POST, "/mcp", headers, """
+          {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+           "capabilities":{},"clientInfo":{"name":"caller-it","version":"1"}}}""");
+      assertThat(init.status()).isEqualTo(200);
+      assertThat(init.text()).contains("mcptunnel-sample-server");
+    }
+  }
+
+  @Test
+  void aCallerRefusesAProxyCertificateFromAnUnregisteredCa() throws Exception {
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+    TestPki stranger = TestPki.create("not-registered");
+    assertThatThrownBy(() -> callThroughEdge(List.of(stranger.ca().certificate())))
+        .hasStackTraceContaining("PKIX");
+  }
+
+  @Test
+  void callerStreamsAreRefusedWithTheirReasons() throws Exception {
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+    EdgeSession wrongKey = EdgeSession.connect(group, callerListener.address(), "edge.test", edgePki.clientContext(),
+        "ck_wrong").get(20, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> wrongKey.openStream(HOST).get(20, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StreamRejectedException.class).hasMessageContaining("caller key rejected");
+
+    callers.set(List.of(new Caller("backend", "org_other", CallerAdmission.sha256Hex(CALLER_KEY), List.of())));
+    assertThatThrownBy(() -> callThroughEdge(List.of(tunnelPki.ca().certificate())))
+        .hasMessageContaining("no such tunnel");
+
+    callers.set(List.of(new Caller("backend", "org_1", CallerAdmission.sha256Hex(CALLER_KEY),
+        List.of(Ipv4Cidr.parse("10.0.0.0/8")))));
+    assertThatThrownBy(() -> callThroughEdge(List.of(tunnelPki.ca().certificate())))
+        .hasMessageContaining("source address not allowed");
+
+    callers.set(List.of(new Caller("backend", "org_1", CallerAdmission.sha256Hex(CALLER_KEY), List.of())));
+    writeRegistry("tok_1", token.secretHash(), "[]", false, "");
+    registry.reload();
+    assertThatThrownBy(() -> callThroughEdge(List.of(tunnelPki.ca().certificate())))
+        .hasMessageContaining("tunnel has no active CA certificate");
   }
 
   @Test

@@ -1,0 +1,93 @@
+package io.mcptunnel.edge.callers;
+
+import io.mcptunnel.edge.registry.TunnelRegistry;
+import io.mcptunnel.edge.registry.TunnelState;
+import io.mcptunnel.egress.Ipv4;
+import io.mcptunnel.egress.Ipv4Cidr;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The one decision whether a caller's stream may go to a host. Pure; fixed rule order: the caller
+ * key, the caller's source address, the tunnel behind the host (unknown, archived and other
+ * organizations' tunnels all look the same to the caller: not found), then at least one active CA
+ * (without one, the caller could not verify the proxy, so nothing is relayed). The answer says why,
+ * for the log; {@link Decision#publicReason()} is what the caller is told.
+ */
+public final class CallerAdmission {
+  private CallerAdmission() {}
+
+  public record Decision(int status, String reason, String publicReason, Caller caller, TunnelState tunnel) {
+    public boolean allowed() {
+      return status == 200;
+    }
+  }
+
+  public static Decision admit(String callerKey, InetAddress source, String host, List<Caller> callers,
+      TunnelRegistry tunnels) {
+    Caller caller = callerKey == null ? null : find(callerKey, callers).orElse(null);
+    if (caller == null) {
+      return refuse(401, "unknown caller key", "caller key rejected", null, null);
+    }
+    if (!caller.allowedSources().isEmpty() && !allowed(source, caller.allowedSources())) {
+      return refuse(403, "source " + source.getHostAddress() + " not in the caller's allowed sources",
+          "source address not allowed", caller, null);
+    }
+    String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+    int dot = h.indexOf('.');
+    TunnelState tunnel = dot < 0 ? null : tunnels.byDomain(h.substring(dot + 1)).orElse(null);
+    if (tunnel == null) {
+      return refuse(404, "no tunnel for host " + h, "no such tunnel", caller, null);
+    }
+    if (tunnel.archived()) {
+      return refuse(404, "tunnel " + tunnel.id() + " is archived", "no such tunnel", caller, tunnel);
+    }
+    if (!tunnel.organization().equals(caller.organization())) {
+      return refuse(404, "tunnel " + tunnel.id() + " belongs to another organization", "no such tunnel", caller, tunnel);
+    }
+    if (!tunnel.hasActiveCa()) {
+      return refuse(503, "tunnel " + tunnel.id() + " has no active CA certificate",
+          "tunnel has no active CA certificate", caller, tunnel);
+    }
+    return new Decision(200, "allowed", "allowed", caller, tunnel);
+  }
+
+  private static Optional<Caller> find(String key, List<Caller> callers) {
+    byte[] hash = sha256Hex(key).getBytes(StandardCharsets.US_ASCII);
+    Caller found = null;
+    for (Caller c : callers) {
+      // Compare every entry in constant time, so timing does not tell how close a guess was.
+      if (MessageDigest.isEqual(hash, c.keySha256().getBytes(StandardCharsets.US_ASCII))) {
+        found = c;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private static boolean allowed(InetAddress source, List<Ipv4Cidr> cidrs) {
+    if (!(source instanceof Inet4Address v4)) {
+      return false;
+    }
+    int ip = Ipv4.toInt(v4);
+    return cidrs.stream().anyMatch(c -> c.contains(ip));
+  }
+
+  private static Decision refuse(int status, String reason, String publicReason, Caller caller, TunnelState tunnel) {
+    return new Decision(status, reason, publicReason, caller, tunnel);
+  }
+
+  public static String sha256Hex(String key) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
