@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Self-hostable MCP tunnel.",
-    subcommands = ProxyCommand.class)
+    subcommands = {ProxyCommand.class, ConnectorCommand.class, EdgeCommand.class})
 public final class McptunnelCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -19,6 +19,11 @@ public final class ConnectorMetrics {
     return connections.get();
   }
 
+  /** Streams relaying right now; a drain waits for this to reach zero. */
+  public int activeStreams() {
+    return streams.get();
+  }
+
   void connected() {
     connections.incrementAndGet();
   }

@@ -112,7 +112,7 @@ public final class ConnectorSupervisor implements AutoCloseable {
     }
     slot.channel = ch;
     slot.since = clock.instant();
-    LOG.atInfo().addKeyValue("slot", i).addKeyValue("edge", edge.toString()).log("edge connection up");
+    LOG.atInfo().addKeyValue("slot", i).addKeyValue("edge", describe(edge)).log("edge connection up");
     ch.closeFuture().addListener(f -> lost(i, edge));
   }
 
@@ -126,7 +126,7 @@ public final class ConnectorSupervisor implements AutoCloseable {
       slot.failures = 0;
     }
     Duration delay = backoff.delay(slot.failures++);
-    LOG.atWarn().addKeyValue("slot", i).addKeyValue("edge", edge.toString())
+    LOG.atWarn().addKeyValue("slot", i).addKeyValue("edge", describe(edge))
         .addKeyValue("retry_in", delay.toString()).log("edge connection lost");
     scheduler.schedule(() -> connect(i), delay);
   }
@@ -137,15 +137,25 @@ public final class ConnectorSupervisor implements AutoCloseable {
     slot.edgeIndex = (slot.edgeIndex + 1) % edges.size();
     Duration delay = backoff.delay(slot.failures++);
     if (cause instanceof RegistrationRejectedException rejected) {
-      LOG.atError().addKeyValue("slot", i).addKeyValue("edge", edge.toString())
+      LOG.atError().addKeyValue("slot", i).addKeyValue("edge", describe(edge))
           .addKeyValue("status", rejected.status()).addKeyValue("retry_in", delay.toString())
           .log(rejected.getMessage());
     } else {
-      LOG.atWarn().addKeyValue("slot", i).addKeyValue("edge", edge.toString())
+      LOG.atWarn().addKeyValue("slot", i).addKeyValue("edge", describe(edge))
           .addKeyValue("reason", String.valueOf(cause.getMessage())).addKeyValue("retry_in", delay.toString())
           .log("edge connection failed");
     }
     scheduler.schedule(() -> connect(i), delay);
+  }
+
+  /** {@code host:port}, whether or not the name has been resolved. */
+  static String describe(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  /** Stops reconnecting but leaves the open connections alone, so they can drain. */
+  public void stopReconnecting() {
+    stopped = true;
   }
 
   /** Stops reconnecting and closes every connection. */

@@ -60,6 +60,12 @@ public final class EdgeConnection {
 
   public static CompletableFuture<EdgeConnection> connect(EventLoopGroup group, InetSocketAddress edge,
       String edgeServerName, SslContext tls, String token, URI origin, ConnectorMetrics metrics) {
+    return connect(group, edge, edgeServerName, tls, token, origin, null, metrics);
+  }
+
+  /** As above; {@code originTls} (null for a ws:// origin) secures the WebSocket to a wss:// origin. */
+  public static CompletableFuture<EdgeConnection> connect(EventLoopGroup group, InetSocketAddress edge,
+      String edgeServerName, SslContext tls, String token, URI origin, SslContext originTls, ConnectorMetrics metrics) {
     CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
     String connectorId = UUID.randomUUID().toString();
     new Bootstrap()
@@ -73,7 +79,7 @@ public final class EdgeConnection {
             HttpClientCodec http = new HttpClientCodec();
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), edgeServerName, edge.getPort()));
             ch.pipeline().addLast("http", http);
-            ch.pipeline().addLast("upgrade", new HttpClientUpgradeHandler(http, new ReverseH2(origin, metrics), 8192));
+            ch.pipeline().addLast("upgrade", new HttpClientUpgradeHandler(http, new ReverseH2(origin, originTls, metrics), 8192));
             ch.pipeline().addLast("registration", new Registration(token, connectorId, edgeServerName, result, metrics));
           }
         })
@@ -87,7 +93,7 @@ public final class EdgeConnection {
   }
 
   /** After the 101: HTTP/2, this side serving the streams the edge opens. */
-  private record ReverseH2(URI origin, ConnectorMetrics metrics) implements HttpClientUpgradeHandler.UpgradeCodec {
+  private record ReverseH2(URI origin, SslContext originTls, ConnectorMetrics metrics) implements HttpClientUpgradeHandler.UpgradeCodec {
     @Override
     public CharSequence protocol() {
       return TunnelProtocol.UPGRADE;
@@ -104,7 +110,7 @@ public final class EdgeConnection {
       ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
         @Override
         protected void initChannel(Http2StreamChannel stream) {
-          stream.pipeline().addLast(new OriginStreamHandler(origin, metrics));
+          stream.pipeline().addLast(new OriginStreamHandler(origin, originTls, metrics));
         }
       }));
     }

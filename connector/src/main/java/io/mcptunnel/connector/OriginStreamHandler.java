@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -32,10 +33,12 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
   private static final int MAX_FRAME_BYTES = 1 << 20;
 
   private final URI origin;
+  private final SslContext originTls;
   private final ConnectorMetrics metrics;
 
-  OriginStreamHandler(URI origin, ConnectorMetrics metrics) {
+  OriginStreamHandler(URI origin, SslContext originTls, ConnectorMetrics metrics) {
     this.origin = origin;
+    this.originTls = originTls;
     this.metrics = metrics;
   }
 
@@ -63,6 +66,9 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (originTls != null) {
+              ch.pipeline().addLast(originTls.newHandler(ch.alloc(), origin.getHost(), origin.getPort()));
+            }
             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                 new WebSocketClientProtocolHandler(ws), new OriginReady(stream));
           }

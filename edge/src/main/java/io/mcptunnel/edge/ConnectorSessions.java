@@ -38,7 +38,7 @@ public final class ConnectorSessions {
   }
 
   /** Applies a state change: an archived tunnel loses every connection at once. */
-  void onChange(TunnelState state) {
+  public void onChange(TunnelState state) {
     if (state.archived()) {
       List<Channel> list = byTunnel.getOrDefault(state.id(), List.of());
       list.forEach(Channel::close);

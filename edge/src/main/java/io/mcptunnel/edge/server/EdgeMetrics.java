@@ -1,0 +1,49 @@
+package io.mcptunnel.edge.server;
+
+import io.mcptunnel.edge.ConnectorSessions;
+import io.mcptunnel.edge.registry.TunnelRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.IntSupplier;
+
+/**
+ * The edge's meters, all computed at scrape time from the state the edge already keeps, so the data
+ * path carries no metric code. The tunnel label is bounded by the registry, never taken from a
+ * request.
+ */
+final class EdgeMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MultiGauge connections;
+  private final TunnelRegistry tunnels;
+  private final ConnectorSessions sessions;
+
+  EdgeMetrics(TunnelRegistry tunnels, ConnectorSessions sessions, IntSupplier callers) {
+    this.tunnels = tunnels;
+    this.sessions = sessions;
+    connections = MultiGauge.builder("mcptunnel.edge.connector.connections")
+        .description("Live connector connections per tunnel").register(registry);
+    Gauge.builder("mcptunnel.edge.tunnels", tunnels, t -> t.all().size())
+        .description("Tunnels in the registry, archived ones included").register(registry);
+    Gauge.builder("mcptunnel.edge.callers", callers, IntSupplier::getAsInt)
+        .description("Callers configured").register(registry);
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Prometheus text; the per-tunnel rows are rebuilt first so removed tunnels disappear. */
+  String scrape() {
+    connections.register(tunnels.all().stream()
+        .map(t -> MultiGauge.Row.of(Tags.of("tunnel", t.id()), sessions.count(t.id())))
+        .toList(), true);
+    return registry.scrape();
+  }
+
+  void close() {
+    registry.close();
+  }
+}

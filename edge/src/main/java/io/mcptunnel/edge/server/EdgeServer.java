@@ -1,0 +1,174 @@
+package io.mcptunnel.edge.server;
+
+import io.mcptunnel.common.HostPort;
+import io.mcptunnel.edge.CallerListener;
+import io.mcptunnel.edge.ConnectorListener;
+import io.mcptunnel.edge.ConnectorSessions;
+import io.mcptunnel.edge.EdgeStreams;
+import io.mcptunnel.edge.callers.Caller;
+import io.mcptunnel.edge.registry.FileTunnelRegistry;
+import io.mcptunnel.edge.registry.TunnelRegistry;
+import io.mcptunnel.netty.Transports;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running edge: the connector and caller listeners, the file-backed tunnel registry (archives
+ * sever connections as the file changes) and the admin endpoints, started from one
+ * {@link EdgeConfig}. Everything is released by {@link #close()}, including after a failed start.
+ */
+public final class EdgeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+  private final FileTunnelRegistry registry;
+  private final ConnectorSessions sessions = new ConnectorSessions();
+  private final EventLoopGroup boss = Transports.group("mcptunnel-edge-accept", 1);
+  private final EventLoopGroup workers = Transports.group("mcptunnel-edge", 0);
+  private final EdgeMetrics metrics;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private ConnectorListener connectors;
+  private CallerListener callers;
+  private EdgeAdmin admin;
+  private volatile boolean serving;
+
+  private EdgeServer(FileTunnelRegistry registry, List<Caller> callerList) {
+    this.registry = registry;
+    registry.addListener(sessions::onChange);
+    metrics = new EdgeMetrics(registry, sessions, callerList::size);
+  }
+
+  /**
+   * Loads the TLS pair and the registry file (failing fast, before any port is bound), then binds
+   * the connector, caller and admin addresses. Errors are {@code McptunnelException}s naming the
+   * field or file, e.g. {@code caller_listen :7845: Address already in use}.
+   */
+  public static EdgeServer start(EdgeConfig config) throws InterruptedException {
+    EdgeTls tls = EdgeTls.load(config.certFile(), config.keyFile());
+    FileTunnelRegistry registry = new FileTunnelRegistry(config.registryFile(), config.registryPollInterval());
+    EdgeServer server;
+    try {
+      server = new EdgeServer(registry, config.callers());
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+    try {
+      server.bind(config, tls);
+    } catch (RuntimeException | InterruptedException e) {
+      server.close();
+      throw e;
+    }
+    LOG.atInfo().addKeyValue("connector_listen", server.connectorAddress().toString())
+        .addKeyValue("caller_listen", server.callerAddress().toString())
+        .addKeyValue("admin_addr", server.adminAddress().toString())
+        .addKeyValue("tunnels", registry.all().size())
+        .addKeyValue("callers", config.callers().size())
+        .addKeyValue("certificate_sha256", tls.fingerprint())
+        .addKeyValue("transport", Transports.name())
+        .addKeyValue("tls_provider", EdgeTls.provider().name())
+        .log("edge started");
+    if (config.callers().isEmpty()) {
+      LOG.warn("no callers configured: every caller stream will be refused");
+    }
+    return server;
+  }
+
+  private void bind(EdgeConfig config, EdgeTls tls) throws InterruptedException {
+    List<Caller> callerList = config.callers();
+    connectors = bound("connector_listen", config.connectorListen(), a ->
+        ConnectorListener.bind(boss, workers, a, tls.connectorContext(), registry, sessions));
+    callers = bound("caller_listen", config.callerListen(), a ->
+        CallerListener.bind(boss, workers, a, tls.callerContext(), () -> callerList, registry,
+            new EdgeStreams(sessions)));
+    try {
+      admin = new EdgeAdmin(config.adminAddr().toSocketAddress(), () -> serving, metrics::scrape);
+    } catch (IOException e) {
+      throw new EdgeConfigException("admin_addr " + config.adminAddr() + ": " + e.getMessage(), e);
+    }
+    serving = true;
+  }
+
+  private interface Binder<T> {
+    T bind(InetSocketAddress address) throws InterruptedException;
+  }
+
+  /** A taken port or a bad address is an operator error naming the field, not a crash. */
+  private static <T> T bound(String field, HostPort address, Binder<T> binder) throws InterruptedException {
+    try {
+      return binder.bind(address.toSocketAddress());
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) { // Netty's sync() rethrows the bind failure (a checked IOException) undeclared
+      throw new EdgeConfigException(field + " " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  public InetSocketAddress connectorAddress() {
+    return connectors.address();
+  }
+
+  public InetSocketAddress callerAddress() {
+    return callers.address();
+  }
+
+  public InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
+  public TunnelRegistry registry() {
+    return registry;
+  }
+
+  public ConnectorSessions sessions() {
+    return sessions;
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
+  /** Whether both listeners are bound and the server is not closing; what {@code /readyz} reports. */
+  public boolean ready() {
+    return serving;
+  }
+
+  /** Completes once {@link #close()} has released everything. */
+  public CompletableFuture<Void> closed() {
+    return closed;
+  }
+
+  /**
+   * Stops accepting (readiness goes first so a load balancer stops sending), then closes the open
+   * connections with the event loops. Connectors reconnect, with backoff, to another edge address.
+   * The admin server goes last so {@code /readyz} answers 503 while closing.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed.isDone()) {
+      return;
+    }
+    serving = false;
+    if (callers != null) {
+      callers.close();
+    }
+    if (connectors != null) {
+      connectors.close();
+    }
+    registry.close();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (admin != null) {
+      admin.close();
+    }
+    metrics.close();
+    LOG.info("edge stopped");
+    closed.complete(null);
+  }
+}

@@ -1,0 +1,96 @@
+package io.mcptunnel.edge.server;
+
+import io.mcptunnel.pki.Fingerprints;
+import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.pki.PkiException;
+import io.mcptunnel.tunnel.TunnelProtocol;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * The edge's own certificate and key (one pair for both listeners), checked to belong together,
+ * and the two server contexts built from it.
+ */
+public record EdgeTls(List<X509Certificate> chain, PrivateKey key) {
+
+  public EdgeTls {
+    chain = List.copyOf(chain);
+  }
+
+  /** Loads and checks the pair; errors name the file, e.g. {@code open /etc/mcptunnel/edge.key: permission denied}. */
+  public static EdgeTls load(Path certFile, Path keyFile) {
+    List<X509Certificate> chain = PemFiles.readCertificates(certFile);
+    PrivateKey key = PemFiles.readPrivateKey(keyFile);
+    if (!PemFiles.keyMatchesCertificate(key, chain.get(0))) {
+      throw new PkiException("tls: private key " + keyFile + " does not match the certificate in " + certFile);
+    }
+    return new EdgeTls(chain, key);
+  }
+
+  public X509Certificate leaf() {
+    return chain.get(0);
+  }
+
+  public String fingerprint() {
+    return Fingerprints.sha256Hex(leaf());
+  }
+
+  /**
+   * Connectors: TLS 1.3 only, as they require. ALPN {@code mcptunnel/1} is accepted when offered
+   * but not required, so a client without ALPN still reaches the upgrade request.
+   */
+  public SslContext connectorContext() {
+    return build(SslContextBuilder.forServer(key, chain).sslProvider(provider())
+        .protocols("TLSv1.3")
+        .applicationProtocolConfig(alpn(TunnelProtocol.ALPN)), "connector");
+  }
+
+  /**
+   * Callers: TLS 1.3 and 1.2 (callers are arbitrary clients), restricted to the cipher suites
+   * HTTP/2 permits (RFC 7540 §9.2), since the caller port speaks HTTP/2 from the first byte.
+   */
+  public SslContext callerContext() {
+    return build(SslContextBuilder.forServer(key, chain).sslProvider(provider())
+        .protocols("TLSv1.3", "TLSv1.2")
+        .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+        .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2)), "caller");
+  }
+
+  /** BoringSSL where its native library loads (cheaper handshakes), the JDK otherwise; as the proxy does. */
+  static SslProvider provider() {
+    return OpenSsl.isAvailable() && !Boolean.getBoolean("mcptunnel.tls.jdk") ? SslProvider.OPENSSL : SslProvider.JDK;
+  }
+
+  private static ApplicationProtocolConfig alpn(String protocol) {
+    return new ApplicationProtocolConfig(Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE,
+        SelectedListenerFailureBehavior.ACCEPT, protocol);
+  }
+
+  private static SslContext build(SslContextBuilder builder, String listener) {
+    try {
+      return builder.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new PkiException("tls: cannot build the " + listener + " TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** Names the certificate, never the key. */
+  @Override
+  public String toString() {
+    return "EdgeTls[subject=" + leaf().getSubjectX500Principal() + ", sha256=" + fingerprint() + "]";
+  }
+}

@@ -1,0 +1,181 @@
+package io.mcptunnel.edge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcptunnel.common.HostPort;
+import io.mcptunnel.edge.callers.Caller;
+import io.mcptunnel.egress.Ipv4Cidr;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EdgeConfigParserTest {
+  static final String HASH_A = "0123456789abcdef".repeat(4);
+  static final String HASH_B = "ab".repeat(32);
+  static final String MINIMAL = """
+      tls: {cert_file: /etc/e.crt, key_file: /etc/e.key}
+      registry_file: /etc/tunnels.yaml
+      """;
+
+  static EdgeConfig parse(String yaml) {
+    return EdgeConfigParser.parse(yaml, "edge.yaml");
+  }
+
+  /** The minimal config plus one caller whose fields are {@code fields} (flow-style map body). */
+  static String withCaller(String fields) {
+    return MINIMAL + "callers:\n  - {" + fields + "}\n";
+  }
+
+  @Test
+  void fullConfigIsRead() {
+    EdgeConfig c = parse("""
+        connector_listen: ":17844"
+        caller_listen: "127.0.0.1:17845"
+        admin_addr: "127.0.0.1:17846"
+        tls:
+          cert_file: /etc/mcptunnel/edge.crt
+          key_file: /etc/mcptunnel/edge.key
+        registry_file: /etc/mcptunnel/tunnels.yaml
+        registry_poll_interval: 500ms
+        callers:
+          - name: backend
+            organization: org_1
+            key_sha256: %s
+            allowed_sources: [10.0.0.0/8, 192.168.1.7]
+          - name: ci
+            organization: org_2
+            key_sha256: %s
+        log_level: debug
+        log_format: text
+        """.formatted(HASH_A, HASH_B));
+    assertThat(c.connectorListen()).isEqualTo(new HostPort("", 17844));
+    assertThat(c.callerListen()).isEqualTo(new HostPort("127.0.0.1", 17845));
+    assertThat(c.adminAddr()).isEqualTo(new HostPort("127.0.0.1", 17846));
+    assertThat(c.certFile()).isEqualTo(Path.of("/etc/mcptunnel/edge.crt"));
+    assertThat(c.keyFile()).isEqualTo(Path.of("/etc/mcptunnel/edge.key"));
+    assertThat(c.registryFile()).isEqualTo(Path.of("/etc/mcptunnel/tunnels.yaml"));
+    assertThat(c.registryPollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.callers()).containsExactly(
+        new Caller("backend", "org_1", HASH_A, List.of(Ipv4Cidr.parse("10.0.0.0/8"), Ipv4Cidr.parse("192.168.1.7"))),
+        new Caller("ci", "org_2", HASH_B, List.of()));
+    assertThat(c.logLevel()).isEqualTo(EdgeConfig.LogLevel.DEBUG);
+    assertThat(c.logFormat()).isEqualTo(EdgeConfig.LogFormat.TEXT);
+  }
+
+  @Test
+  void defaultsApplyToOmittedFields() {
+    EdgeConfig c = parse(MINIMAL);
+    assertThat(c.connectorListen()).hasToString(":7844");
+    assertThat(c.callerListen()).hasToString(":7845");
+    assertThat(c.adminAddr()).hasToString("127.0.0.1:7846");
+    assertThat(c.registryPollInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.callers()).isEmpty();
+    assertThat(c.logLevel()).isEqualTo(EdgeConfig.LogLevel.INFO);
+    assertThat(c.logFormat()).isEqualTo(EdgeConfig.LogFormat.JSON);
+  }
+
+  @Test
+  void describeLeavesOutKeyHashes() {
+    String text = parse(withCaller("name: backend, organization: org_1, key_sha256: " + HASH_B)).describe();
+    assertThat(text).contains("connector_listen: \":7844\"", "name: backend", "key_sha256: (set)",
+        "key_file: /etc/e.key  # contents not shown").doesNotContain(HASH_B);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown top-level field   | registry_fil: x                    | unknown field "registry_fil"
+      unknown tls field         | tls: {cert: a, cert_file: a, key_file: b} | unknown field "tls.cert" (known fields of tls: cert_file, key_file)
+      bad connector_listen      | connector_listen: "7844"           | connector_listen: "7844" has no port
+      bad caller_listen         | caller_listen: "[::1:80"           | caller_listen:
+      bad admin_addr            | admin_addr: "host:http"            | admin_addr: "host:http" has an invalid port
+      clashing ports            | caller_listen: ":7844"             | caller_listen: ":7844" uses the same port as connector_listen
+      bad poll interval         | registry_poll_interval: soon       | registry_poll_interval:
+      zero poll interval        | registry_poll_interval: 0s         | registry_poll_interval: must be greater than zero
+      bad log level             | log_level: loud                    | log_level: "loud" is not valid (expected one of: debug, info, warn, error)
+      bad log format            | log_format: xml                    | log_format: "xml" is not valid
+      callers not a list        | callers: {name: x}                 | callers: cannot unmarshal !!map into a list
+      """)
+  void topLevelRefusalsNameTheField(String name, String line, String message) {
+    // A later duplicate key would be refused as a duplicate, so replace rather than append where needed.
+    String yaml = line.startsWith("tls:") ? "registry_file: /r\n" + line : MINIMAL + line + "\n";
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeConfigException.class).hasMessageContaining(message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown caller field  | name: a, organization: o, key_sha256: HASH, allowed_source: [10.0.0.0/8] | unknown field "callers[0].allowed_source"
+      missing name          | organization: o, key_sha256: HASH                   | callers[0].name is required
+      bad name              | name: 'a b', organization: o, key_sha256: HASH      | callers[0].name: "a b" is not valid
+      missing organization  | name: a, key_sha256: HASH                           | callers[0].organization is required
+      missing key hash      | name: a, organization: o                            | callers[0].key_sha256 is required
+      upper-case key hash   | name: a, organization: o, key_sha256: UPPER         | callers[0].key_sha256: expected 64 lowercase hex characters
+      short key hash        | name: a, organization: o, key_sha256: abc123        | callers[0].key_sha256: expected 64 lowercase hex characters
+      bad source            | name: a, organization: o, key_sha256: HASH, allowed_sources: [10.0.0.0/33] | callers[0].allowed_sources: "10.0.0.0/33" is not an IPv4 CIDR
+      IPv6 source           | name: a, organization: o, key_sha256: HASH, allowed_sources: ['::1/128'] | callers[0].allowed_sources: "::1/128" is not an IPv4 CIDR
+      sources not a list    | name: a, organization: o, key_sha256: HASH, allowed_sources: 10.0.0.0/8 | callers[0].allowed_sources: cannot unmarshal !!str into []string
+      """)
+  void callerRefusalsNameTheField(String name, String fields, String message) {
+    String yaml = withCaller(fields.replace("HASH", HASH_A).replace("UPPER", HASH_B.toUpperCase()));
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeConfigException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void anUnquotedAllDigitHashIsRefusedRatherThanReadAsANumber() {
+    assertThatThrownBy(() -> parse(withCaller("name: a, organization: o, key_sha256: " + "0".repeat(64))))
+        .hasMessage("callers[0].key_sha256: YAML read the value as a number; put the hash in quotes");
+    assertThat(parse(withCaller("name: a, organization: o, key_sha256: '" + "0".repeat(64) + "'")).callers())
+        .extracting(Caller::keySha256).containsExactly("0".repeat(64));
+  }
+
+  @Test
+  void aKeyPastedInsteadOfItsHashIsNotEchoed() {
+    String key = "ck_live_secret_value_that_is_not_a_hash";
+    assertThatThrownBy(() -> parse(withCaller("name: a, organization: o, key_sha256: " + key)))
+        .hasMessageContaining("callers[0].key_sha256").hasMessageNotContaining(key);
+  }
+
+  @Test
+  void duplicateCallerNamesAreRefused() {
+    String yaml = MINIMAL + """
+        callers:
+          - {name: a, organization: o, key_sha256: %s}
+          - {name: a, organization: o, key_sha256: %s}
+        """.formatted(HASH_A, HASH_B);
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("callers[1].name: duplicate \"a\" (also callers[0])");
+  }
+
+  @Test
+  void duplicateCallerKeysAreRefusedWithoutEchoingTheHash() {
+    String yaml = MINIMAL + """
+        callers:
+          - {name: a, organization: o1, key_sha256: %s}
+          - {name: b, organization: o2, key_sha256: %s}
+        """.formatted(HASH_B, HASH_B);
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("callers[1].key_sha256: duplicate key (also callers[0])");
+  }
+
+  @Test
+  void requiredFieldsAreNamed() {
+    assertThatThrownBy(() -> parse("registry_file: /r\n")).hasMessageContaining("tls is required");
+    assertThatThrownBy(() -> parse("registry_file: /r\ntls: {key_file: k}\n")).hasMessage("tls.cert_file is required");
+    assertThatThrownBy(() -> parse("tls: {cert_file: c, key_file: k}\n")).hasMessage("registry_file is required");
+  }
+
+  @Test
+  void emptyAndMalformedFilesAreRefused() {
+    assertThatThrownBy(() -> parse("")).hasMessageContaining("edge.yaml: empty configuration");
+    assertThatThrownBy(() -> parse("- a\n")).hasMessageContaining("must be a map of fields");
+    assertThatThrownBy(() -> parse(MINIMAL + "registry_file: /again\n")).hasMessageContaining("invalid YAML")
+        .hasMessageContaining("registry_file");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    assertThatThrownBy(() -> EdgeConfigParser.parse(Path.of("/nonexistent/edge.yaml")))
+        .isInstanceOf(EdgeConfigException.class).hasMessage("open /nonexistent/edge.yaml: no such file or directory");
+  }
+}

@@ -1,0 +1,196 @@
+package io.mcptunnel.edge.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.mcptunnel.common.McptunnelException;
+import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.testing.TestPki;
+import io.mcptunnel.tunnel.TunnelProtocol;
+import io.mcptunnel.tunnel.TunnelToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole edge started from a config file, on loopback port 0, with throwaway TLS files. */
+class EdgeServerTest {
+  static final String TUNNEL = "tnl_1";
+
+  @TempDir Path dir;
+  final TestPki edgePki = TestPki.create("edge-ca");
+  final TestPki tunnelPki = TestPki.create("tunnel-ca");
+  final TunnelToken token = TunnelToken.generate(TUNNEL, "tok_1");
+  final HttpClient http = HttpClient.newHttpClient();
+  Path registryFile;
+  EdgeServer edge;
+
+  @BeforeEach
+  void files() throws IOException {
+    TestPki.write(edgePki.server("edge.test"), dir.resolve("edge.crt"), dir.resolve("edge.key"));
+    registryFile = dir.resolve("tunnels.yaml");
+    writeRegistry(false);
+  }
+
+  @AfterEach
+  void stop() {
+    if (edge != null) {
+      edge.close();
+    }
+  }
+
+  void writeRegistry(boolean archived) throws IOException {
+    String ca = PemFiles.toPem(tunnelPki.ca().certificate()).replace("\n", "\n      ");
+    Path tmp = dir.resolve("tunnels.yaml.tmp");
+    Files.writeString(tmp, """
+        tunnels:
+          - id: %s
+            domain: abcd.tunnel.test
+            organization: org_1
+            token_id: tok_1
+            token_sha256: %s
+            archived: %s
+            ca_certificates: |
+              %s
+        """.formatted(TUNNEL, token.secretHash(), archived, ca));
+    Files.move(tmp, registryFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  EdgeConfig config() {
+    return config("127.0.0.1:0");
+  }
+
+  EdgeConfig config(String callerListen) {
+    return EdgeConfigParser.parse("""
+        connector_listen: "127.0.0.1:0"
+        caller_listen: "%s"
+        admin_addr: "127.0.0.1:0"
+        tls: {cert_file: %s, key_file: %s}
+        registry_file: %s
+        registry_poll_interval: 50ms
+        callers:
+          - {name: backend, organization: org_1, key_sha256: "%s"}
+        """.formatted(callerListen, dir.resolve("edge.crt"), dir.resolve("edge.key"), registryFile, "0".repeat(64)),
+        "test");
+  }
+
+  HttpResponse<String> admin(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.adminAddress().getPort() + path))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void adminEndpointsAnswerAndCloseReleasesEveryPort() throws Exception {
+    edge = EdgeServer.start(config());
+    assertThat(edge.connectorAddress().getPort()).isPositive();
+    assertThat(edge.callerAddress().getPort()).isPositive().isNotEqualTo(edge.connectorAddress().getPort());
+
+    assertThat(admin("/healthz").statusCode()).isEqualTo(200);
+    assertThat(admin("/readyz")).satisfies(r -> {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("ready\n");
+    });
+    HttpResponse<String> metrics = admin("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("mcptunnel_edge_connector_connections{tunnel=\"tnl_1\"} 0.0",
+        "mcptunnel_edge_tunnels 1.0", "mcptunnel_edge_callers 1.0");
+    assertThat(admin("/healthz/extra").statusCode()).isEqualTo(404);
+
+    int[] ports = {edge.connectorAddress().getPort(), edge.callerAddress().getPort(), edge.adminAddress().getPort()};
+    edge.close();
+    assertThat(edge.ready()).isFalse();
+    assertThat(edge.closed()).isDone();
+    for (int port : ports) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress("127.0.0.1", port));
+      }
+    }
+  }
+
+  @Test
+  void aConnectorIsCountedAndArchivingTheTunnelInTheFileSeversIt() throws Exception {
+    edge = EdgeServer.start(config());
+    try (SSLSocket connector = connect()) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 1);
+      assertThat(admin("/metrics").body()).contains("mcptunnel_edge_connector_connections{tunnel=\"tnl_1\"} 1.0");
+
+      writeRegistry(true); // picked up by the 50ms poll: no restart, no explicit reload
+      await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 0);
+      assertThat(drainsToEof(connector.getInputStream())).as("the edge closed the connection").isTrue();
+    }
+  }
+
+  @Test
+  void aTakenPortIsAnOperatorErrorNamingTheField() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> EdgeServer.start(config("127.0.0.1:" + taken.getLocalPort())))
+          .isInstanceOf(EdgeConfigException.class)
+          .hasMessageStartingWith("caller_listen 127.0.0.1:" + taken.getLocalPort() + ": ");
+    }
+  }
+
+  @Test
+  void aMissingRegistryFileFailsTheStart() throws Exception {
+    Files.delete(registryFile);
+    assertThatThrownBy(() -> EdgeServer.start(config())).isInstanceOf(McptunnelException.class)
+        .hasMessageContaining(registryFile + ": no such file or directory");
+  }
+
+  @Test
+  void aKeyThatDoesNotMatchTheCertificateIsRefused() throws Exception {
+    TestPki.write(edgePki.server("edge.test"), dir.resolve("other.crt"), dir.resolve("edge.key"));
+    assertThatThrownBy(() -> EdgeServer.start(config())).isInstanceOf(McptunnelException.class)
+        .hasMessageContaining("does not match");
+  }
+
+  /** Dials the connector port as a connector does: TLS 1.3, then the upgrade with the tunnel token. */
+  SSLSocket connect() throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", edgePki.ca().certificate());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLSv1.3");
+    tls.init(null, tmf.getTrustManagers(), null);
+    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", edge.connectorAddress().getPort());
+    s.setSoTimeout(5000);
+    OutputStream out = s.getOutputStream();
+    out.write(("GET " + TunnelProtocol.CONNECT_PATH + " HTTP/1.1\r\nHost: edge.test\r\n"
+        + "Authorization: Bearer " + token.encode() + "\r\nConnection: upgrade\r\nUpgrade: "
+        + TunnelProtocol.UPGRADE + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    byte[] status = s.getInputStream().readNBytes(12);
+    assertThat(new String(status, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+    return s;
+  }
+
+  /** Reads (the edge's HTTP/2 preface, then nothing) until the edge closes the connection. */
+  static boolean drainsToEof(InputStream in) {
+    try {
+      while (in.read() >= 0) {
+        // discard
+      }
+      return true;
+    } catch (IOException e) { // a reset or TLS close also means the edge severed it
+      return !(e instanceof java.net.SocketTimeoutException);
+    }
+  }
+}
