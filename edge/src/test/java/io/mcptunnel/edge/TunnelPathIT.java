@@ -8,6 +8,8 @@ import io.mcptunnel.caller.EdgeSession;
 import io.mcptunnel.caller.InnerTls;
 import io.mcptunnel.caller.StreamRejectedException;
 import io.mcptunnel.common.Backoff;
+import io.mcptunnel.connector.Connector;
+import io.mcptunnel.connector.ConnectorConfig;
 import io.mcptunnel.connector.ConnectorMetrics;
 import io.mcptunnel.connector.ConnectorSupervisor;
 import io.mcptunnel.connector.EdgeConnection;
@@ -44,7 +46,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -284,6 +289,41 @@ class TunnelPathIT {
     registry.reload();
     assertThatThrownBy(() -> callThroughEdge(List.of(tunnelPki.ca().certificate())))
         .hasMessageContaining("tunnel has no active CA certificate");
+  }
+
+  @Test
+  void twoConnectorReplicasShareStreamsAndDrainingOneFailsNothing() throws Exception {
+    Path edgeCa = edgePki.writeCa(dir.resolve("edge-ca.pem"));
+    URI origin = URI.create("ws://127.0.0.1:" + proxy.listenAddress().getPort() + "/");
+    ConnectorConfig config = new ConnectorConfig(List.of(listener.address()), "edge.test", Optional.of(edgeCa),
+        token::encode, origin, 1, Duration.ofSeconds(20), new InetSocketAddress("127.0.0.1", 0));
+    try (Connector first = Connector.start(config); Connector second = Connector.start(config)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 2);
+      List<TestCaller> open = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        open.add(callThroughEdge(List.of(tunnelPki.ca().certificate())));
+      }
+      assertThat(first.activeStreams()).as("round robin over both replicas").isPositive();
+      assertThat(second.activeStreams()).isPositive();
+
+      CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(first::drain);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.ready());
+      // Open sessions keep working while the first replica drains; new ones all go to the second.
+      for (TestCaller c : open) {
+        assertThat(c.call(HttpMethod.GET, "/mcp", Map.of("Accept", "text/event-stream"), null).status())
+            .isBetween(200, 499);
+      }
+      int beforeSecond = second.activeStreams();
+      for (int i = 0; i < 3; i++) {
+        open.add(callThroughEdge(List.of(tunnelPki.ca().certificate())));
+      }
+      assertThat(second.activeStreams()).isEqualTo(beforeSecond + 3);
+      // Once its callers are done, the draining replica finishes early and cleanly.
+      for (TestCaller c : open) {
+        c.close();
+      }
+      assertThat(drained.get(20, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test
