@@ -134,6 +134,11 @@ public final class ConnectorListener implements AutoCloseable {
       });
       ctx.pipeline().remove("refusal");
       sessions.add(a.tunnel().id(), ctx.channel());
+      // An archive that landed between admission and here must still sever this connection.
+      if (registry.byId(a.tunnel().id()).map(t -> t.archived()).orElse(true)) {
+        ctx.close();
+        return;
+      }
       LOG.atInfo().addKeyValue("tunnel", a.tunnel().id())
           .addKeyValue("connector_id", request.headers().get(TunnelProtocol.CONNECTOR_ID_HEADER, ""))
           .addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))

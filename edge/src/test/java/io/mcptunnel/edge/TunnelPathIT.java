@@ -190,13 +190,15 @@ class TunnelPathIT {
         .hasMessageContaining("token rejected: rotated");
     assertThat(live.channel().isActive()).isTrue();
     connect(next);
-    assertThat(sessions.count(TUNNEL)).isEqualTo(2);
+    // The edge registers a connection just after answering it: wait, do not race it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 2);
   }
 
   @Test
   void archivingSeversEveryConnectionAndRefusesNewOnes() throws Exception {
     EdgeConnection a = connect(token);
     EdgeConnection b = connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 2);
     writeRegistry("tok_1", token.secretHash(), "[]", true);
     registry.reload();
     await().atMost(Duration.ofSeconds(5)).until(() -> !a.channel().isActive() && !b.channel().isActive());
@@ -224,7 +226,7 @@ class TunnelPathIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.liveConnections() == 0);
       listener = ConnectorListener.bind(group, group, edge, edgeTls, registry, sessions);
       await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.liveConnections() == 2);
-      assertThat(sessions.count(TUNNEL)).isEqualTo(2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 2);
 
       // Traffic resumes over the new connections.
       Channel stream = new EdgeStreams(sessions).open(TUNNEL, HOST).get(20, TimeUnit.SECONDS);
