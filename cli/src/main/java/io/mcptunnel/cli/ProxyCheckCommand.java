@@ -2,7 +2,7 @@ package io.mcptunnel.cli;
 
 import io.mcptunnel.egress.EgressPolicy;
 import io.mcptunnel.proxy.config.ProxyConfig;
-import io.mcptunnel.proxy.tls.TlsMaterial;
+import io.mcptunnel.pki.TlsMaterial;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,9 @@
 package io.mcptunnel.connector;
 
+import java.util.Map;
+import java.io.IOException;
+import io.mcptunnel.common.McptunnelException;
+import io.mcptunnel.common.AdminHttpServer;
 import io.mcptunnel.common.Backoff;
 import io.mcptunnel.netty.Transports;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,7 +40,7 @@ public final class Connector implements AutoCloseable {
   private final EventLoopGroup group;
   private final ConnectorMetrics metrics;
   private final ConnectorSupervisor supervisor;
-  private final ConnectorAdmin admin;
+  private final AdminHttpServer admin;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
@@ -50,7 +54,7 @@ public final class Connector implements AutoCloseable {
     this.supervisor = new ConnectorSupervisor(config.edges(), config.haConnections(),
         edge -> attempt(edge, edgeTls, originTls), this::schedule, Backoff.standard(), Clock.systemUTC(), HEALTHY_AFTER);
     // Bound before any edge is dialled: a taken admin port fails the start instead of half-running.
-    this.admin = new ConnectorAdmin(config.adminAddress(), registry, this::ready);
+    this.admin = startAdmin(config.adminAddress(), registry);
   }
 
   /** Starts dialling the edges; fails (with nothing left running) if the admin address cannot be bound. */
@@ -90,6 +94,18 @@ public final class Connector implements AutoCloseable {
       group.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException stopping) {
       // the connector is shutting down: no more retries
+    }
+  }
+
+  /** {@code /ready} and {@code /metrics}: the connector's only listening socket. */
+  private AdminHttpServer startAdmin(InetSocketAddress address, PrometheusMeterRegistry registry) {
+    try {
+      return AdminHttpServer.start(address, "mcptunnel-connector-admin", Map.of(
+          "/ready", AdminHttpServer.readiness(this::ready),
+          "/metrics", AdminHttpServer.metrics(registry::scrape)));
+    } catch (IOException e) {
+      throw new McptunnelException("admin address " + address.getHostString() + ":" + address.getPort()
+          + ": cannot listen: " + e.getMessage(), e);
     }
   }
 

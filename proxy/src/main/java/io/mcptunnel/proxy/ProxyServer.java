@@ -1,5 +1,6 @@
 package io.mcptunnel.proxy;
 
+import io.mcptunnel.common.AdminHttpServer;
 import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.egress.HostResolver;
 import io.mcptunnel.netty.Transports;
@@ -21,6 +22,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +41,7 @@ public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ExecutorService lookups;
   private final CertificateReloader reloader;
-  private final AdminServer admin;
+  private final AdminHttpServer admin;
   private final PrometheusMeterRegistry registry;
   private final Channel listener;
   private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
@@ -102,8 +104,10 @@ public final class ProxyServer implements AutoCloseable {
           .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
           .childHandler(new ListenerInitializer(rt)), config);
       try {
-        admin = new AdminServer(config.adminAddr().toSocketAddress(), registry,
-            () -> listener.isActive() && !rt.draining());
+        admin = AdminHttpServer.start(config.adminAddr().toSocketAddress(), "mcptunnel-admin", Map.of(
+            "/healthz", AdminHttpServer.health(),
+            "/readyz", AdminHttpServer.readiness(() -> listener.isActive() && !rt.draining()),
+            "/metrics", AdminHttpServer.metrics(registry::scrape)));
       } catch (IOException e) {
         listener.close();
         throw new ConfigException("admin_addr " + config.adminAddr() + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package io.mcptunnel.edge.server;
 
+import java.util.Map;
+import io.mcptunnel.common.AdminHttpServer;
 import io.mcptunnel.common.HostPort;
 import io.mcptunnel.edge.CallerListener;
 import io.mcptunnel.edge.ConnectorListener;
@@ -35,7 +37,7 @@ public final class EdgeServer implements AutoCloseable {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private ConnectorListener connectors;
   private CallerListener callers;
-  private EdgeAdmin admin;
+  private AdminHttpServer admin;
   private volatile boolean serving;
 
   private EdgeServer(FileTunnelRegistry registry, List<Caller> callerList) {
@@ -88,7 +90,10 @@ public final class EdgeServer implements AutoCloseable {
         CallerListener.bind(boss, workers, a, tls.callerContext(), () -> callerList, registry,
             new EdgeStreams(sessions)));
     try {
-      admin = new EdgeAdmin(config.adminAddr().toSocketAddress(), () -> serving, metrics::scrape);
+      admin = AdminHttpServer.start(config.adminAddr().toSocketAddress(), "mcptunnel-edge-admin", Map.of(
+          "/healthz", AdminHttpServer.health(),
+          "/readyz", AdminHttpServer.readiness(() -> serving),
+          "/metrics", AdminHttpServer.metrics(metrics::scrape)));
     } catch (IOException e) {
       throw new EdgeConfigException("admin_addr " + config.adminAddr() + ": " + e.getMessage(), e);
     }

@@ -1,8 +1,7 @@
 package io.mcptunnel.edge.server;
 
-import io.mcptunnel.pki.Fingerprints;
-import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.pki.PkiException;
+import io.mcptunnel.pki.TlsMaterial;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -16,7 +15,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLException;
@@ -25,28 +23,19 @@ import javax.net.ssl.SSLException;
  * The edge's own certificate and key (one pair for both listeners), checked to belong together,
  * and the two server contexts built from it.
  */
-public record EdgeTls(List<X509Certificate> chain, PrivateKey key) {
-
-  public EdgeTls {
-    chain = List.copyOf(chain);
-  }
+public record EdgeTls(TlsMaterial material) {
 
   /** Loads and checks the pair; errors name the file, e.g. {@code open /etc/mcptunnel/edge.key: permission denied}. */
   public static EdgeTls load(Path certFile, Path keyFile) {
-    List<X509Certificate> chain = PemFiles.readCertificates(certFile);
-    PrivateKey key = PemFiles.readPrivateKey(keyFile);
-    if (!PemFiles.keyMatchesCertificate(key, chain.get(0))) {
-      throw new PkiException("tls: private key " + keyFile + " does not match the certificate in " + certFile);
-    }
-    return new EdgeTls(chain, key);
+    return new EdgeTls(TlsMaterial.load(certFile, keyFile));
   }
 
   public X509Certificate leaf() {
-    return chain.get(0);
+    return material.leaf();
   }
 
   public String fingerprint() {
-    return Fingerprints.sha256Hex(leaf());
+    return material.fingerprint();
   }
 
   /**
@@ -54,7 +43,7 @@ public record EdgeTls(List<X509Certificate> chain, PrivateKey key) {
    * but not required, so a client without ALPN still reaches the upgrade request.
    */
   public SslContext connectorContext() {
-    return build(SslContextBuilder.forServer(key, chain).sslProvider(provider())
+    return build(SslContextBuilder.forServer(material.key(), material.chain()).sslProvider(provider())
         .protocols("TLSv1.3")
         .applicationProtocolConfig(alpn(TunnelProtocol.ALPN)), "connector");
   }
@@ -64,7 +53,7 @@ public record EdgeTls(List<X509Certificate> chain, PrivateKey key) {
    * HTTP/2 permits (RFC 7540 §9.2), since the caller port speaks HTTP/2 from the first byte.
    */
   public SslContext callerContext() {
-    return build(SslContextBuilder.forServer(key, chain).sslProvider(provider())
+    return build(SslContextBuilder.forServer(material.key(), material.chain()).sslProvider(provider())
         .protocols("TLSv1.3", "TLSv1.2")
         .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
         .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2)), "caller");

@@ -1,5 +1,6 @@
 package io.mcptunnel.proxy.tls;
 
+import io.mcptunnel.pki.TlsMaterial;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Files;

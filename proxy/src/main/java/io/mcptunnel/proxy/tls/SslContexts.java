@@ -1,5 +1,6 @@
 package io.mcptunnel.proxy.tls;
 
+import io.mcptunnel.pki.TlsMaterial;
 import io.mcptunnel.pki.PemFiles;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslServerSessionContext;

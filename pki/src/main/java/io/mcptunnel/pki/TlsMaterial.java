@@ -1,8 +1,5 @@
-package io.mcptunnel.proxy.tls;
+package io.mcptunnel.pki;
 
-import io.mcptunnel.pki.Fingerprints;
-import io.mcptunnel.pki.PemFiles;
-import io.mcptunnel.pki.PkiException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
