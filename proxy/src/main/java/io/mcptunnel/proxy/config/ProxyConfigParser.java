@@ -1,20 +1,12 @@
 package io.mcptunnel.proxy.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.mcptunnel.common.GoDuration;
 import io.mcptunnel.common.HostPort;
+import io.mcptunnel.config.StrictYaml;
 import io.mcptunnel.egress.EgressPolicy;
 import io.mcptunnel.egress.Ipv4Cidr;
 import io.mcptunnel.proxy.config.ProxyConfig.LogFormat;
 import io.mcptunnel.proxy.config.ProxyConfig.LogLevel;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,62 +36,40 @@ public final class ProxyConfigParser {
   private static final Pattern HOST_NAME =
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final StrictYaml Y = new StrictYaml(ConfigException::new);
 
   private ProxyConfigParser() {}
 
   /** Reads and validates a configuration file. */
   public static ProxyConfig parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("open " + file + ": no such file or directory");
-    } catch (AccessDeniedException e) {
-      throw new ConfigException("open " + file + ": permission denied");
-    } catch (IOException e) {
-      throw new ConfigException("read " + file + ": " + e.getMessage());
-    }
-    return parse(text, file.toString());
+    return parse(Y.readFile(file), file.toString());
   }
 
   /** Validates configuration text; {@code source} names it in messages. */
   public static ProxyConfig parse(String yaml, String source) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(source + ": invalid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new ConfigException(source + ": empty configuration (expected at least listen_addr, tls and routes)");
-    }
-    if (!root.isObject()) {
-      throw new ConfigException(source + ": the configuration must be a map of fields");
-    }
-    checkKnown(root, "", TOP);
-    JsonNode tls = section(root, "tls", TLS);
-    JsonNode upstream = section(root, "upstream", UPSTREAM);
-    JsonNode upstreamTls = section(upstream, "upstream.tls", UPSTREAM_TLS);
+    JsonNode root = Y.readMap(yaml, source, "at least listen_addr, tls and routes");
+    Y.checkKnown(root, "", TOP);
+    JsonNode tls = Y.section(root, "tls", TLS);
+    JsonNode upstream = Y.section(root, "upstream", UPSTREAM);
+    JsonNode upstreamTls = Y.section(upstream, "upstream.tls", UPSTREAM_TLS);
 
-    HostPort listen = hostPort(required(root, "listen_addr"), "listen_addr");
-    HostPort admin = hostPort(Optional.ofNullable(text(root, "admin_addr")).orElse(DEFAULT_ADMIN_ADDR), "admin_addr");
-    LogLevel level = choice(root, "log_level", LogLevel.class, LogLevel.INFO);
-    LogFormat format = choice(root, "log_format", LogFormat.class, LogFormat.JSON);
-    Duration shutdown = duration(root, "shutdown_timeout", Duration.ofSeconds(30));
-    Optional<String> domain = Optional.ofNullable(text(root, "tunnel_domain")).map(ProxyConfigParser::domain);
+    HostPort listen = Y.hostPort(Y.required(root, "listen_addr", "listen_addr"), "listen_addr");
+    HostPort admin = Y.hostPort(Optional.ofNullable(Y.text(root, "admin_addr", "admin_addr")).orElse(DEFAULT_ADMIN_ADDR),
+        "admin_addr");
+    LogLevel level = Y.choice(root, "log_level", LogLevel.class, LogLevel.INFO);
+    LogFormat format = Y.choice(root, "log_format", LogFormat.class, LogFormat.JSON);
+    Duration shutdown = Y.duration(root, "shutdown_timeout", "shutdown_timeout", Duration.ofSeconds(30));
+    Optional<String> domain = Optional.ofNullable(Y.text(root, "tunnel_domain", "tunnel_domain"))
+        .map(ProxyConfigParser::domain);
 
-    Path cert = Path.of(required(tls, "tls.cert_file", "cert_file"));
-    Path key = Path.of(required(tls, "tls.key_file", "key_file"));
+    Path cert = Path.of(Y.required(tls, "cert_file", "tls.cert_file"));
+    Path key = Path.of(Y.required(tls, "key_file", "tls.key_file"));
 
     Map<String, Upstream> routes = routes(root.get("routes"), domain);
 
     EgressPolicy policy = policy(upstream);
-    Optional<Path> caFile = Optional.ofNullable(text(upstreamTls, "ca_file", "upstream.tls.ca_file")).map(Path::of);
-    boolean systemCas = bool(upstreamTls, "include_system_cas", "upstream.tls.include_system_cas");
+    Optional<Path> caFile = Optional.ofNullable(Y.text(upstreamTls, "ca_file", "upstream.tls.ca_file")).map(Path::of);
+    boolean systemCas = Y.bool(upstreamTls, "include_system_cas", "upstream.tls.include_system_cas");
     routes.forEach((name, up) -> {
       if (up.tls() && caFile.isEmpty() && !systemCas) {
         throw new ConfigException("routes." + name + ": https upstream needs a trust anchor: set "
@@ -115,7 +85,7 @@ public final class ProxyConfigParser {
       throw new ConfigException("routes is required (a map of route name to scheme://host:port)");
     }
     if (!node.isObject()) {
-      throw new ConfigException("routes: cannot unmarshal " + yamlTag(node)
+      throw new ConfigException("routes: cannot unmarshal " + StrictYaml.tag(node)
           + " into map[string]string (routes must be a map of name to scheme://host:port, e.g. \"echo: http://10.0.0.5:9000\")");
     }
     if (node.isEmpty()) {
@@ -133,7 +103,7 @@ public final class ProxyConfigParser {
             + ": tunnel_domain is required when route keys are bare subdomains");
       }
       if (!e.getValue().isTextual()) {
-        throw new ConfigException("routes." + name + ": cannot unmarshal " + yamlTag(e.getValue())
+        throw new ConfigException("routes." + name + ": cannot unmarshal " + StrictYaml.tag(e.getValue())
             + " into string (expected scheme://host:port)");
       }
       if (routes.containsKey(name)) {
@@ -149,7 +119,7 @@ public final class ProxyConfigParser {
   }
 
   private static EgressPolicy policy(JsonNode upstream) {
-    boolean disabled = bool(upstream, "disable_ip_validation", "upstream.disable_ip_validation");
+    boolean disabled = Y.bool(upstream, "disable_ip_validation", "upstream.disable_ip_validation");
     JsonNode list = upstream.get("allowed_ips");
     boolean hasList = list != null && !list.isNull();
     if (disabled && hasList) {
@@ -162,7 +132,7 @@ public final class ProxyConfigParser {
       return EgressPolicy.defaultPrivate();
     }
     if (!list.isArray()) {
-      throw new ConfigException("upstream.allowed_ips: cannot unmarshal " + yamlTag(list)
+      throw new ConfigException("upstream.allowed_ips: cannot unmarshal " + StrictYaml.tag(list)
           + " into []string (expected a list of IPv4 CIDRs, e.g. [10.0.0.0/24])");
     }
     if (list.isEmpty()) {
@@ -180,109 +150,6 @@ public final class ProxyConfigParser {
     return EgressPolicy.allowList(cidrs);
   }
 
-  private static void checkKnown(JsonNode node, String prefix, Set<String> known) {
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      String name = field.getKey();
-      if (!known.contains(name)) {
-        throw new ConfigException("unknown field \"" + prefix + name + "\" (known fields"
-            + (prefix.isEmpty() ? "" : " of " + prefix.substring(0, prefix.length() - 1)) + ": "
-            + String.join(", ", known.stream().sorted().toList()) + ")");
-      }
-    }
-  }
-
-  private static JsonNode section(JsonNode parent, String path, Set<String> known) {
-    String name = path.substring(path.lastIndexOf('.') + 1);
-    JsonNode node = parent.get(name);
-    if (node == null || node.isNull()) {
-      return YAML.createObjectNode();
-    }
-    if (!node.isObject()) {
-      throw new ConfigException(path + ": cannot unmarshal " + yamlTag(node) + " into a map of fields");
-    }
-    checkKnown(node, path + ".", known);
-    return node;
-  }
-
-  private static String required(JsonNode node, String path) {
-    return required(node, path, path);
-  }
-
-  private static String required(JsonNode node, String path, String name) {
-    String value = text(node, name, path);
-    if (value == null || value.isBlank()) {
-      throw new ConfigException(path + " is required");
-    }
-    return value;
-  }
-
-  private static String text(JsonNode node, String name) {
-    return text(node, name, name);
-  }
-
-  private static String text(JsonNode node, String name, String path) {
-    JsonNode v = node.get(name);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isValueNode() || v.isBinary()) {
-      throw new ConfigException(path + ": cannot unmarshal " + yamlTag(v) + " into string");
-    }
-    return v.asText();
-  }
-
-  private static boolean bool(JsonNode node, String name, String path) {
-    JsonNode v = node.get(name);
-    if (v == null || v.isNull()) {
-      return false;
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    String t = v.asText().toLowerCase(Locale.ROOT);
-    if (v.isTextual() && (t.equals("true") || t.equals("false"))) {
-      return Boolean.parseBoolean(t);
-    }
-    throw new ConfigException(path + ": \"" + v.asText() + "\" is not a boolean (expected: true or false)");
-  }
-
-  private static HostPort hostPort(String value, String path) {
-    try {
-      return HostPort.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(path + ": " + e.getMessage());
-    }
-  }
-
-  private static Duration duration(JsonNode node, String name, Duration dflt) {
-    String v = text(node, name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return GoDuration.parse(v);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(name + ": " + e.getMessage());
-    }
-  }
-
-  private static <E extends Enum<E>> E choice(JsonNode node, String name, Class<E> type, E dflt) {
-    String v = text(node, name);
-    if (v == null) {
-      return dflt;
-    }
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(v.trim())) {
-        return e;
-      }
-    }
-    List<String> allowed = new ArrayList<>();
-    for (E e : type.getEnumConstants()) {
-      allowed.add(e.name().toLowerCase(Locale.ROOT));
-    }
-    throw new ConfigException(name + ": \"" + v + "\" is not valid (expected one of: " + String.join(", ", allowed) + ")");
-  }
-
   private static String domain(String value) {
     String d = value.trim().toLowerCase(Locale.ROOT);
     if (d.startsWith(".")) {
@@ -295,18 +162,5 @@ public final class ProxyConfigParser {
       throw new ConfigException("tunnel_domain: \"" + value + "\" is not a valid domain name");
     }
     return d;
-  }
-
-  /** The YAML tag Go's decoder names in its messages. */
-  private static String yamlTag(JsonNode node) {
-    JsonNodeType t = node.getNodeType();
-    return switch (t) {
-      case ARRAY -> "!!seq";
-      case OBJECT -> "!!map";
-      case BOOLEAN -> "!!bool";
-      case NUMBER -> node.isIntegralNumber() ? "!!int" : "!!float";
-      case NULL -> "!!null";
-      default -> "!!str";
-    };
   }
 }
