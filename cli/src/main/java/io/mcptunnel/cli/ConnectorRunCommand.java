@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -86,15 +85,10 @@ public final class ConnectorRunCommand implements Callable<Integer> {
   Level logLevel;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ConnectorConfig config = config();
     LogSetup.configure(logLevel, logFormat);
-    // Hooked before anything connects, so no signal slips between "started" and "hooked".
-    AtomicReference<Connector> running = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> drainOnSignal(running.get()), "mcptunnel-shutdown"));
-    Connector connector = Connector.start(config);
-    running.set(connector);
-    return connector.stopped().join() ? 0 : 1;
+    return RunUntilSignal.run(() -> Connector.start(config), Connector::drain, Connector::stopped);
   }
 
   /** Everything is checked before logging is set up or a socket opened: a bad flag costs nothing. */
@@ -195,21 +189,6 @@ public final class ConnectorRunCommand implements Callable<Integer> {
 
   private static String hostLiteral(String host) {
     return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-  }
-
-  /**
-   * Runs in the JVM's shutdown sequence: {@code drain()} blocks for up to the grace period, so the
-   * JVM cannot exit under in-flight streams. A signal-initiated exit would end with 128+signal; a
-   * clean drain is a success for the operator and the orchestrator, so the status is set here.
-   */
-  private static void drainOnSignal(Connector connector) {
-    if (connector == null) {
-      return; // stopped before or while starting: nothing in flight
-    }
-    boolean clean = connector.drain();
-    System.out.flush();
-    System.err.flush();
-    Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 
   /** Log levels by name; Logback's own parser would turn a typo into DEBUG. */
