@@ -24,6 +24,7 @@ import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.proxy.ProxyServer;
 import io.mcptunnel.proxy.config.ProxyConfigParser;
 import io.mcptunnel.sample.SampleMcpServer;
+import io.mcptunnel.testing.HttpTestServer;
 import io.mcptunnel.testing.TestCaller;
 import io.mcptunnel.testing.TestPki;
 import io.mcptunnel.tunnel.TunnelToken;
@@ -71,6 +72,7 @@ class TunnelPathIT {
   final TestPki tunnelPki = TestPki.create("tunnel-ca");
   final TunnelToken token = TunnelToken.generate(TUNNEL, "tok_1");
   SampleMcpServer mcp;
+  HttpTestServer files;
   ProxyServer proxy;
   FileTunnelRegistry registry;
   ConnectorSessions sessions;
@@ -85,6 +87,7 @@ class TunnelPathIT {
   @BeforeEach
   void start() throws Exception {
     mcp = SampleMcpServer.start("127.0.0.1");
+    files = HttpTestServer.start("127.0.0.1");
     IssuedCertificate proxyCert = tunnelPki.server(DOMAIN, "*." + DOMAIN);
     TestPki.write(proxyCert, dir.resolve("tls.crt"), dir.resolve("tls.key"));
     proxy = ProxyServer.start(ProxyConfigParser.parse(Files.writeString(dir.resolve("proxy.yaml"), """
@@ -96,9 +99,10 @@ class TunnelPathIT {
           key_file: %s
         routes:
           mcp: %s
+          files: http://127.0.0.1:%d
         upstream:
           allowed_ips: [127.0.0.1/32]
-        """.formatted(DOMAIN, dir.resolve("tls.crt"), dir.resolve("tls.key"), mcp.url()))),
+        """.formatted(DOMAIN, dir.resolve("tls.crt"), dir.resolve("tls.key"), mcp.url(), files.port()))),
         ProxyServer.Options.defaults());
 
     registryFile = dir.resolve("tunnels.yaml");
@@ -121,6 +125,7 @@ class TunnelPathIT {
     registry.close();
     proxy.shutdown();
     mcp.close();
+    files.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
@@ -326,6 +331,73 @@ class TunnelPathIT {
       }
       assertThat(drained.get(20, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /** Inner TLS and HTTP to the {@code files} route, through caller, edge, connector and proxy. */
+  TestCaller filesThroughEdge() throws Exception {
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) >= 1);
+    EdgeSession edge = EdgeSession.connect(group, callerListener.address(), "edge.test", edgePki.clientContext(),
+        CALLER_KEY).get(20, TimeUnit.SECONDS);
+    String host = "files." + DOMAIN;
+    Channel stream = edge.openStream(host).get(20, TimeUnit.SECONDS);
+    return TestCaller.over(stream, host, InnerTls.forTunnel(List.of(tunnelPki.ca().certificate())))
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void serverSentEventsStreamThroughTheWholePath() throws Exception {
+    try (TestCaller c = filesThroughEdge()) {
+      java.util.concurrent.LinkedBlockingQueue<String> chunks = new java.util.concurrent.LinkedBlockingQueue<>();
+      CompletableFuture<Void> end = new CompletableFuture<>();
+      c.stream(TestCaller.request(HttpMethod.GET, "files." + DOMAIN, "/sse", Map.of(), null),
+          TestCaller.Listener.of(h -> { }, b -> chunks.add(b.toString(StandardCharsets.UTF_8)), end));
+      StringBuilder first = new StringBuilder();
+      while (!first.toString().contains("data: first\n\n")) {
+        String chunk = chunks.poll(30, TimeUnit.SECONDS);
+        assertThat(chunk).as("the first event arrives while the upstream still holds the second").isNotNull();
+        first.append(chunk);
+      }
+      assertThat(end).isNotDone();
+      files.releaseSse();
+      end.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void largeBodiesCrossTheWholePathByteForByteBothWays() throws Exception {
+    long n = 24L * 1024 * 1024 + 7;
+    try (TestCaller c = filesThroughEdge()) {
+      java.security.MessageDigest down = java.security.MessageDigest.getInstance("SHA-256");
+      long[] count = {0};
+      CompletableFuture<Void> end = new CompletableFuture<>();
+      c.stream(TestCaller.request(HttpMethod.GET, "files." + DOMAIN, "/bytes?n=" + n + "&seed=5", Map.of(), null),
+          TestCaller.Listener.of(h -> { }, b -> {
+            count[0] += b.readableBytes();
+            down.update(b.nioBuffer());
+          }, end));
+      end.get(120, TimeUnit.SECONDS);
+      assertThat(count[0]).isEqualTo(n);
+      assertThat(down.digest()).isEqualTo(digest(n, 5));
+
+      byte[] body = new byte[8 * 1024 * 1024 + 3];
+      HttpTestServer.fill(body, 0, 9);
+      TestCaller.Response up = c.send(TestCaller.request(HttpMethod.POST, "files." + DOMAIN, "/upload", Map.of(), body))
+          .get(120, TimeUnit.SECONDS);
+      assertThat(up.text()).isEqualTo(java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(body)) + " " + body.length);
+    }
+  }
+
+  static byte[] digest(long n, long seed) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    for (long at = 0; at < n; ) {
+      byte[] chunk = new byte[(int) Math.min(65536, n - at)];
+      HttpTestServer.fill(chunk, at, seed);
+      md.update(chunk);
+      at += chunk.length;
+    }
+    return md.digest();
   }
 
   @Test
