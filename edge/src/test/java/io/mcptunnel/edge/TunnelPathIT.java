@@ -401,6 +401,28 @@ class TunnelPathIT {
   }
 
   @Test
+  void aDroppedConnectorConnectionFailsItsStreamsFastAndNewStreamsUseTheOthers() throws Exception {
+    EdgeConnection doomed = connect(token);
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 2);
+    TestCaller a = callThroughEdge(List.of(tunnelPki.ca().certificate()));
+    TestCaller b = callThroughEdge(List.of(tunnelPki.ca().certificate()));
+
+    doomed.channel().close();
+    // The session that rode the dropped connection ends promptly instead of hanging.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !a.isOpen() || !b.isOpen());
+    await().atMost(Duration.ofSeconds(5)).until(() -> sessions.count(TUNNEL) == 1);
+    for (int i = 0; i < 10; i++) {
+      try (TestCaller c = callThroughEdge(List.of(tunnelPki.ca().certificate()))) {
+        assertThat(c.call(HttpMethod.GET, "/mcp", Map.of("Accept", "text/event-stream"), null).status())
+            .as("request %d after the drop was detected", i).isBetween(200, 499);
+      }
+    }
+    a.close();
+    b.close();
+  }
+
+  @Test
   void aWrongSecretIsRefused() {
     TunnelToken forged = TunnelToken.generate(TUNNEL, "tok_1");
     assertThatThrownBy(() -> connect(forged)).isInstanceOf(ExecutionException.class)
