@@ -1,10 +1,8 @@
 package io.mcptunnel.connector;
 
-import java.util.Map;
-import java.io.IOException;
-import io.mcptunnel.common.McptunnelException;
 import io.mcptunnel.common.AdminHttpServer;
 import io.mcptunnel.common.Backoff;
+import io.mcptunnel.common.McptunnelException;
 import io.mcptunnel.netty.Transports;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,10 +11,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package io.mcptunnel.edge.server;
 
-import java.util.Map;
 import io.mcptunnel.common.AdminHttpServer;
 import io.mcptunnel.common.HostPort;
 import io.mcptunnel.edge.CallerListener;
@@ -16,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
