@@ -9,9 +9,10 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
- * The caller's side of the inner TLS: it trusts only the tunnel's registered CA certificates and
- * checks that the proxy's certificate names the host (SAN), so neither the edge nor the connector
- * can stand in for the proxy. One context per tunnel lets TLS sessions be resumed.
+ * The caller's side of the inner TLS: the proxy's certificate must meet the server-certificate rules
+ * against the tunnel's registered CA certificates ({@link ProxyCertificateTrust}) and name the host,
+ * so neither the edge nor the connector can stand in for the proxy. One context per tunnel lets TLS
+ * sessions be resumed.
  */
 public final class InnerTls {
   private InnerTls() {}
@@ -23,7 +24,7 @@ public final class InnerTls {
     return SslContextBuilder.forClient()
         .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
         .protocols("TLSv1.3", "TLSv1.2")
-        .trustManager(activeCas)
+        .trustManager(new ProxyCertificateTrust(activeCas))
         .endpointIdentificationAlgorithm("HTTPS")
         .build();
   }

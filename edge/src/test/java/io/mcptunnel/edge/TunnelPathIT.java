@@ -270,7 +270,30 @@ class TunnelPathIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
     TestPki stranger = TestPki.create("not-registered");
     assertThatThrownBy(() -> callThroughEdge(List.of(stranger.ca().certificate())))
-        .hasStackTraceContaining("PKIX");
+        .hasStackTraceContaining("proxy certificate refused: not signed by any registered CA");
+  }
+
+  @Test
+  void aCallerRefusesAProxyCertificateIssuedThroughAnIntermediate() throws Exception {
+    // A chain that PKIX would accept: registered CA -> intermediate -> proxy certificate.
+    java.security.KeyPair interKeys = io.mcptunnel.pki.KeyPairs.ecP256();
+    X509Certificate inter = io.mcptunnel.pki.CertificateIssuer.Spec.forKey(interKeys.getPublic(), "intermediate")
+        .basicConstraints(true, true)
+        .keyUsage(io.mcptunnel.pki.CertificateIssuer.Usage.KEY_CERT_SIGN, io.mcptunnel.pki.CertificateIssuer.Usage.CRL_SIGN)
+        .subjectKeyIdentifier(true)
+        .signedBy(tunnelPki.ca().certificate(), tunnelPki.ca().privateKey());
+    java.security.KeyPair leafKeys = io.mcptunnel.pki.KeyPairs.ecP256();
+    X509Certificate leaf = io.mcptunnel.pki.CertificateIssuer.issueServer(
+        new IssuedCertificate(inter, interKeys.getPrivate()), leafKeys.getPublic(), List.of(DOMAIN, "*." + DOMAIN),
+        Duration.ofDays(1));
+    Files.writeString(dir.resolve("tls.crt"), PemFiles.toPem(leaf) + PemFiles.toPem(inter));
+    Files.writeString(dir.resolve("tls.key"), PemFiles.toPem(leafKeys.getPrivate()));
+    proxy.reloadCertificate();
+
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+    assertThatThrownBy(() -> callThroughEdge(List.of(tunnelPki.ca().certificate())))
+        .hasStackTraceContaining("proxy certificate refused: not signed by any registered CA");
   }
 
   @Test
