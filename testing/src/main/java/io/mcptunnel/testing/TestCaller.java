@@ -31,7 +31,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -237,11 +236,6 @@ public final class TestCaller implements AutoCloseable {
     channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
-  /** Duration helper used by tests waiting on streamed data. */
-  public static Duration timeout() {
-    return Duration.ofSeconds(30);
-  }
-
   private record Pending(Listener listener) {}
 
   /** Adds TLS and HTTP once the WebSocket is up, and completes {@code ready} after the TLS handshake. */
@@ -331,16 +325,6 @@ public final class TestCaller implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       caller.failAll(cause);
       ctx.close();
-    }
-  }
-
-  /** Runs {@code body} with a fresh event-loop group that is shut down afterwards. */
-  public static void withGroup(Consumer<EventLoopGroup> body) {
-    EventLoopGroup g = io.mcptunnel.netty.Transports.group("test-caller", 2);
-    try {
-      body.accept(g);
-    } finally {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 }
