@@ -49,8 +49,8 @@ public final class CallerListener implements AutoCloseable {
   }
 
   public static CallerListener bind(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
-      SslContext tls, Supplier<List<Caller>> callers, TunnelRegistry registry, EdgeStreams streams)
-      throws InterruptedException {
+      SslContext tls, Supplier<List<Caller>> callers, TunnelRegistry registry, EdgeStreams streams,
+      CallerStreamEvents events) throws InterruptedException {
     Channel ch = new ServerBootstrap()
         .group(boss, workers)
         .channel(Transports.serverChannel())
@@ -64,7 +64,7 @@ public final class CallerListener implements AutoCloseable {
             c.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
               @Override
               protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new CallerStream(source, callers, registry, streams));
+                stream.pipeline().addLast(new CallerStream(source, callers, registry, streams, events));
               }
             }));
           }
@@ -88,12 +88,15 @@ public final class CallerListener implements AutoCloseable {
     private final Supplier<List<Caller>> callers;
     private final TunnelRegistry registry;
     private final EdgeStreams streams;
+    private final CallerStreamEvents events;
 
-    CallerStream(InetAddress source, Supplier<List<Caller>> callers, TunnelRegistry registry, EdgeStreams streams) {
+    CallerStream(InetAddress source, Supplier<List<Caller>> callers, TunnelRegistry registry, EdgeStreams streams,
+        CallerStreamEvents events) {
       this.source = source;
       this.callers = callers;
       this.registry = registry;
       this.streams = streams;
+      this.events = events;
     }
 
     @Override
@@ -132,6 +135,7 @@ public final class CallerListener implements AutoCloseable {
           tunnelStream.close();
           return;
         }
+        events.opened(d.tunnel().id());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         stream.pipeline().addFirst("bytes", new StreamFrameCodec());
         stream.pipeline().remove(this);
@@ -139,7 +143,8 @@ public final class CallerListener implements AutoCloseable {
       }));
     }
 
-    private static void refuse(ChannelHandlerContext ctx, int status, String reason) {
+    private void refuse(ChannelHandlerContext ctx, int status, String reason) {
+      events.refused(status);
       ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(Integer.toString(status))
           .set("content-type", "text/plain; charset=utf-8"), false));
       ctx.writeAndFlush(new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(ctx.alloc(), reason + "\n"), true));

@@ -115,7 +115,7 @@ class TunnelPathIT {
         .protocols("TLSv1.3").build();
     listener = ConnectorListener.bind(group, group, new InetSocketAddress("127.0.0.1", 0), edgeTls, registry, sessions);
     callerListener = CallerListener.bind(group, group, new InetSocketAddress("127.0.0.1", 0), edgeTls, callers::get,
-        registry, new EdgeStreams(sessions));
+        registry, new EdgeStreams(sessions), CallerStreamEvents.NONE);
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.mcptunnel.edge.server;
 
+import io.mcptunnel.edge.CallerStreamEvents;
 import io.mcptunnel.edge.ConnectorSessions;
 import io.mcptunnel.edge.registry.TunnelRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -10,11 +11,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.IntSupplier;
 
 /**
- * The edge's meters, all computed at scrape time from the state the edge already keeps, so the data
- * path carries no metric code. The tunnel label is bounded by the registry, never taken from a
- * request.
+ * The edge's meters: connections per tunnel computed at scrape time from the state the edge already
+ * keeps, and caller streams opened (per tunnel) and refused (per status) as the caller listener
+ * reports them. The tunnel label is bounded by the registry, never taken from a request.
  */
-final class EdgeMetrics {
+final class EdgeMetrics implements CallerStreamEvents {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MultiGauge connections;
   private final TunnelRegistry tunnels;
@@ -29,6 +30,16 @@ final class EdgeMetrics {
         .description("Tunnels in the registry, archived ones included").register(registry);
     Gauge.builder("mcptunnel.edge.callers", callers, IntSupplier::getAsInt)
         .description("Callers configured").register(registry);
+  }
+
+  @Override
+  public void opened(String tunnelId) {
+    registry.counter("mcptunnel.edge.caller.streams", "tunnel", tunnelId).increment();
+  }
+
+  @Override
+  public void refused(int status) {
+    registry.counter("mcptunnel.edge.caller.refusals", "status", Integer.toString(status)).increment();
   }
 
   PrometheusMeterRegistry registry() {

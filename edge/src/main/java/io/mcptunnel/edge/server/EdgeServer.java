@@ -88,7 +88,7 @@ public final class EdgeServer implements AutoCloseable {
         ConnectorListener.bind(boss, workers, a, tls.connectorContext(), registry, sessions));
     callers = bound("caller_listen", config.callerListen(), a ->
         CallerListener.bind(boss, workers, a, tls.callerContext(), () -> callerList, registry,
-            new EdgeStreams(sessions)));
+            new EdgeStreams(sessions), metrics));
     try {
       admin = AdminHttpServer.start(config.adminAddr().toSocketAddress(), "mcptunnel-edge-admin", Map.of(
           "/healthz", AdminHttpServer.health(),

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -123,6 +124,20 @@ class EdgeServerTest {
         s.bind(new InetSocketAddress("127.0.0.1", port));
       }
     }
+  }
+
+  @Test
+  void refusedCallerStreamsAreCountedByStatus() throws Exception {
+    edge = EdgeServer.start(config());
+    io.netty.channel.EventLoopGroup group = io.mcptunnel.netty.Transports.group("edge-server-test", 1);
+    try (io.mcptunnel.caller.EdgeSession session = io.mcptunnel.caller.EdgeSession.connect(group,
+        edge.callerAddress(), "edge.test", edgePki.clientContext(), "not-a-known-key").get(10, TimeUnit.SECONDS)) {
+      assertThatThrownBy(() -> session.openStream("mcp.abcd.tunnel.test").get(10, TimeUnit.SECONDS))
+          .hasMessageContaining("caller key rejected");
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+    assertThat(admin("/metrics").body()).contains("mcptunnel_edge_caller_refusals_total{status=\"401\"} 1.0");
   }
 
   @Test

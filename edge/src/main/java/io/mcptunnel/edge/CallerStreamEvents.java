@@ -1,0 +1,18 @@
+package io.mcptunnel.edge;
+
+/** What the caller listener reports, for metrics; kept free of any metrics library. */
+public interface CallerStreamEvents {
+  CallerStreamEvents NONE = new CallerStreamEvents() {
+    @Override
+    public void opened(String tunnelId) {}
+
+    @Override
+    public void refused(int status) {}
+  };
+
+  /** A caller stream was joined to a tunnel stream. */
+  void opened(String tunnelId);
+
+  /** A caller stream was refused with this status (401, 403, 404, 502, 503). */
+  void refused(int status);
+}
