@@ -52,7 +52,8 @@ public final class Connector implements AutoCloseable {
     SslContext edgeTls = ConnectorTls.edgeClient(config.edgeCaFile());
     SslContext originTls = config.origin().getScheme().equals("wss") ? ConnectorTls.originClient() : null;
     this.supervisor = new ConnectorSupervisor(config.edges(), config.haConnections(),
-        edge -> attempt(edge, edgeTls, originTls), this::schedule, Backoff.standard(), Clock.systemUTC(), HEALTHY_AFTER);
+        edge -> attempt(edge, edgeTls, originTls), this::schedule, Backoff.standard(), Clock.systemUTC(), HEALTHY_AFTER)
+        .onRetry(metrics::reconnecting);
     // Bound before any edge is dialled: a taken admin port fails the start instead of half-running.
     this.admin = startAdmin(config.adminAddress(), registry);
   }

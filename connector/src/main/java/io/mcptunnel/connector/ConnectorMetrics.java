@@ -41,6 +41,10 @@ public final class ConnectorMetrics {
     streams.decrementAndGet();
   }
 
+  void reconnecting() {
+    registry.counter("mcptunnel.connector.reconnects").increment();
+  }
+
   void originFailed() {
     registry.counter("mcptunnel.connector.origin.failures").increment();
   }

@@ -42,6 +42,7 @@ public final class ConnectorSupervisor implements AutoCloseable {
   private final Duration healthyAfter;
   private final Slot[] slots;
   private volatile boolean stopped;
+  private volatile Runnable onRetry = () -> { };
 
   private static final class Slot {
     int edgeIndex;
@@ -66,6 +67,12 @@ public final class ConnectorSupervisor implements AutoCloseable {
       this.slots[i] = new Slot();
       this.slots[i].edgeIndex = i % this.edges.size();
     }
+  }
+
+  /** Called each time a retry is scheduled (lost or failed connection), e.g. to count reconnects. */
+  public ConnectorSupervisor onRetry(Runnable hook) {
+    this.onRetry = hook;
+    return this;
   }
 
   public void start() {
@@ -128,6 +135,7 @@ public final class ConnectorSupervisor implements AutoCloseable {
     Duration delay = backoff.delay(slot.failures++);
     LOG.atWarn().addKeyValue("slot", i).addKeyValue("edge", describe(edge))
         .addKeyValue("retry_in", delay.toString()).log("edge connection lost");
+    onRetry.run();
     scheduler.schedule(() -> connect(i), delay);
   }
 
@@ -145,6 +153,7 @@ public final class ConnectorSupervisor implements AutoCloseable {
           .addKeyValue("reason", String.valueOf(cause.getMessage())).addKeyValue("retry_in", delay.toString())
           .log("edge connection failed");
     }
+    onRetry.run();
     scheduler.schedule(() -> connect(i), delay);
   }
 

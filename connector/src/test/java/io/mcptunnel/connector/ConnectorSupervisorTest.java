@@ -68,7 +68,8 @@ class ConnectorSupervisorTest {
 
   @Test
   void failuresBackOffExponentiallyToTheCapAndMoveToTheNextEdge() {
-    ConnectorSupervisor s = supervisor(1);
+    int[] retries = {0};
+    ConnectorSupervisor s = supervisor(1).onRetry(() -> retries[0]++);
     s.start();
     for (int i = 0; i < 5; i++) {
       pending.get(pending.size() - 1).completeExceptionally(new RegistrationRejectedException(401, "token rejected: rotated"));
@@ -78,6 +79,7 @@ class ConnectorSupervisorTest {
         Duration.ofSeconds(8), Duration.ofSeconds(8));
     assertThat(dialed).containsExactly(EDGE_A, EDGE_B, EDGE_A, EDGE_B, EDGE_A, EDGE_B);
     assertThat(s.liveConnections()).isZero();
+    assertThat(retries[0]).isEqualTo(5);
   }
 
   @Test
