@@ -3,7 +3,6 @@ package io.mcptunnel.caller;
 import io.mcptunnel.netty.StreamFrameCodec;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,10 +40,7 @@ public final class EdgeSession implements AutoCloseable {
   public static CompletableFuture<EdgeSession> connect(EventLoopGroup group, InetSocketAddress edge, String edgeName,
       SslContext edgeTls, String callerKey) {
     CompletableFuture<EdgeSession> ready = new CompletableFuture<>();
-    new Bootstrap()
-        .group(group)
-        .channel(Transports.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
+    Transports.client(group)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
         .handler(new ChannelInitializer<Channel>() {
           @Override

@@ -2,7 +2,6 @@ package io.mcptunnel.connector;
 
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -68,10 +67,7 @@ public final class EdgeConnection {
       String edgeServerName, SslContext tls, String token, URI origin, SslContext originTls, ConnectorMetrics metrics) {
     CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
     String connectorId = UUID.randomUUID().toString();
-    new Bootstrap()
-        .group(group)
-        .channel(Transports.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
+    Transports.client(group)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
         .handler(new ChannelInitializer<Channel>() {
           @Override

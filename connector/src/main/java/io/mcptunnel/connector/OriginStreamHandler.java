@@ -1,15 +1,14 @@
 package io.mcptunnel.connector;
 
+import io.mcptunnel.netty.Transports;
 import io.mcptunnel.netty.BinaryFrameCodec;
 import io.mcptunnel.netty.ByteRelay;
 import io.mcptunnel.netty.StreamFrameCodec;
 import io.mcptunnel.tunnel.TunnelProtocol;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -59,10 +58,7 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
     stream.closeFuture().addListener(f -> metrics.streamClosed());
     WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(origin).maxFramePayloadLength(MAX_FRAME_BYTES).handleCloseFrames(true).build();
-    new Bootstrap()
-        .group(stream.eventLoop())
-        .channel(io.mcptunnel.netty.Transports.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
+    Transports.client(stream.eventLoop())
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {

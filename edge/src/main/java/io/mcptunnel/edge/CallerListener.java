@@ -7,13 +7,11 @@ import io.mcptunnel.netty.ByteRelay;
 import io.mcptunnel.netty.StreamFrameCodec;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -51,10 +49,7 @@ public final class CallerListener implements AutoCloseable {
   public static CallerListener bind(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
       SslContext tls, Supplier<List<Caller>> callers, TunnelRegistry registry, EdgeStreams streams,
       CallerStreamEvents events) throws InterruptedException {
-    Channel ch = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(Transports.serverChannel())
-        .childOption(ChannelOption.TCP_NODELAY, true)
+    Channel ch = Transports.server(boss, workers)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {

@@ -4,14 +4,12 @@ import io.mcptunnel.edge.registry.ConnectorAdmission;
 import io.mcptunnel.edge.registry.TunnelRegistry;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -54,10 +52,7 @@ public final class ConnectorListener implements AutoCloseable {
 
   public static ConnectorListener bind(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
       SslContext tls, TunnelRegistry registry, ConnectorSessions sessions) throws InterruptedException {
-    Channel ch = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(Transports.serverChannel())
-        .childOption(ChannelOption.TCP_NODELAY, true)
+    Channel ch = Transports.server(boss, workers)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {

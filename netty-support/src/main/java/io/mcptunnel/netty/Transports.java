@@ -1,5 +1,8 @@
 package io.mcptunnel.netty;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,6 +32,20 @@ public final class Transports {
   public static EventLoopGroup group(String name, int threads) {
     IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), io);
+  }
+
+  /**
+   * A client bootstrap with what every dial of the data path shares: this transport, and no Nagle
+   * delay (tunnel traffic is many small TLS records whose latency matters).
+   */
+  public static Bootstrap client(EventLoopGroup group) {
+    return new Bootstrap().group(group).channel(socketChannel()).option(ChannelOption.TCP_NODELAY, true);
+  }
+
+  /** A server bootstrap with this transport and no Nagle delay on accepted connections. */
+  public static ServerBootstrap server(EventLoopGroup boss, EventLoopGroup workers) {
+    return new ServerBootstrap().group(boss, workers).channel(serverChannel())
+        .childOption(ChannelOption.TCP_NODELAY, true);
   }
 
   public static Class<? extends ServerSocketChannel> serverChannel() {

@@ -263,12 +263,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void connect(List<InetAddress> addresses, int index) {
       Upstream up = route.upstream();
       UpstreamRelay newRelay = new UpstreamRelay();
-      Bootstrap b = new Bootstrap()
-          .group(ctx.channel().eventLoop())
-          .channel(Transports.socketChannel())
+      Bootstrap b = Transports.client(ctx.channel().eventLoop())
           .option(ChannelOption.AUTO_READ, false)
           .option(ChannelOption.ALLOCATOR, ctx.alloc())
-          .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
           .handler(new ChannelInitializer<Channel>() {
             @Override

@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -102,8 +101,7 @@ public final class TestCaller implements AutoCloseable {
       throws Exception {
     CompletableFuture<TestCaller> ready = new CompletableFuture<>();
     URI uri = URI.create("ws://" + proxy.getHostString() + ":" + proxy.getPort() + "/");
-    Bootstrap b = new Bootstrap().group(group).channel(io.mcptunnel.netty.Transports.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
+    Bootstrap b = io.mcptunnel.netty.Transports.client(group)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
