@@ -4,6 +4,7 @@ import io.mcptunnel.common.AdminHttpServer;
 import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.egress.HostResolver;
 import io.mcptunnel.netty.Transports;
+import io.mcptunnel.netty.http.HttpExchangeHandler;
 import io.mcptunnel.proxy.config.ConfigException;
 import io.mcptunnel.proxy.config.ProxyConfig;
 import io.mcptunnel.proxy.tls.CertificateReloader;
@@ -183,7 +184,7 @@ public final class ProxyServer implements AutoCloseable {
     for (Channel session : rt.sessions) {
       session.closeFuture().addListener(f -> check.run());
       session.eventLoop().execute(() -> {
-        ExchangeHandler h = session.pipeline().get(ExchangeHandler.class);
+        HttpExchangeHandler h = session.pipeline().get(HttpExchangeHandler.class);
         if (h != null) {
           h.drain();
         } else {

@@ -1,6 +1,7 @@
 package io.mcptunnel.proxy;
 
 import io.mcptunnel.netty.BinaryFrameCodec;
+import io.mcptunnel.netty.http.HttpExchangeHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -70,10 +71,12 @@ final class SessionStarter extends ChannelInboundHandlerAdapter {
       // From here the session reads only when the exchange handler asks: that is its backpressure.
       ctx.channel().config().setAutoRead(false);
       SslHandler ssl = rt.serverTls.context().newHandler(ctx.alloc());
-      ExchangeHandler exchanges = new ExchangeHandler(rt, remote);
+      HttpExchangeHandler exchanges = new HttpExchangeHandler(
+          new UpstreamConnections(rt, ctx.channel(), remote), remote);
       ctx.pipeline().addAfter(ctx.name(), "frames", new BinaryFrameCodec());
       ctx.pipeline().addAfter("frames", "tls", ssl);
-      ctx.pipeline().addAfter("tls", "http", new HttpServerCodec(4096, 65536, 65536));
+      ctx.pipeline().addAfter("tls", "handshake", new HandshakeFailureLog(rt.metrics, remote));
+      ctx.pipeline().addAfter("handshake", "http", new HttpServerCodec(4096, 65536, 65536));
       ctx.pipeline().addAfter("http", "idle", new IdleStateHandler(0, 0,
           rt.idleSessionTimeout.toMillis(), TimeUnit.MILLISECONDS));
       ctx.pipeline().addAfter("idle", "flow", new FlowControlHandler());

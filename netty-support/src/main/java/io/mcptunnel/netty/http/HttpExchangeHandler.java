@@ -1,21 +1,14 @@
-package io.mcptunnel.proxy;
+package io.mcptunnel.netty.http;
 
-import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.netty.BinaryFrameCodec;
-import io.mcptunnel.netty.Transports;
-import io.mcptunnel.proxy.config.Upstream;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -30,44 +23,35 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the HTTP/1.1 requests of one inner TLS session, one at a time, each relayed to its
- * route's upstream. Both the session and its upstream connections read only when asked (auto-read
- * off), which is the backpressure: the caller's next message is read only after the previous body
- * chunk was written upstream, and the upstream's next chunk only after the previous one was written
- * to the caller; a {@code FlowControlHandler} in front holds anything decoded in between. Upstream
- * connections run on this session's event loop, so no state here is shared between threads, and
- * an idle one is kept per upstream for the session's next request.
+ * Serves the HTTP/1.1 requests of one client session, one at a time, each relayed to the upstream
+ * its {@link ExchangeBackend} picks. Both the session and the upstream connections read only when
+ * asked (auto-read off), which is the backpressure: the client's next message is read only after
+ * the previous body chunk was written upstream, and the upstream's next chunk only after the
+ * previous one was written to the client; a {@code FlowControlHandler} in front holds anything
+ * decoded in between. Upstream connections run on this session's event loop, so no state here is
+ * shared between threads.
  */
-final class ExchangeHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);
-  private static final Logger ACCESS = LoggerFactory.getLogger("mcptunnel.access");
+public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpExchangeHandler.class);
   private static final long MAX_DISCARD_BYTES = 1 << 20;
-  private static final int CONNECT_TIMEOUT_MS = 10_000;
 
-  private final ProxyRuntime rt;
+  private final ExchangeBackend backend;
   private final String remote;
-  private final Map<Upstream, Channel> idleUpstreams = new HashMap<>();
   private ChannelHandlerContext ctx;
   private Exchange exchange;
   private boolean awaitingMessage;
 
-  ExchangeHandler(ProxyRuntime rt, String remote) {
-    this.rt = rt;
+  public HttpExchangeHandler(ExchangeBackend backend, String remote) {
+    this.backend = backend;
     this.remote = remote;
   }
 
@@ -77,7 +61,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     requestMessage();
   }
 
-  /** Asks for the caller's next message: a request head when idle, else the next body chunk. */
+  /** Asks for the client's next message: a request head when idle, else the next body chunk. */
   private void requestMessage() {
     awaitingMessage = true;
     ctx.read();
@@ -117,11 +101,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (exchange != null) {
-      exchange.callerGone();
+      exchange.clientGone();
     }
-    List<Channel> parked = List.copyOf(idleUpstreams.values());
-    idleUpstreams.clear();
-    parked.forEach(Channel::close);
+    backend.sessionClosed();
     ctx.fireChannelInactive();
   }
 
@@ -134,33 +116,24 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-      rt.metrics.handshakeFailed();
-      LOG.atWarn().addKeyValue("remote", remote)
-          .addKeyValue("reason", String.valueOf(done.cause().getMessage()))
-          .log("tls handshake failed");
-      ctx.close();
-      return;
-    }
     ctx.fireUserEventTriggered(evt);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Handshake failures are reported by userEventTriggered; other errors end the session.
     LOG.atDebug().addKeyValue("remote", remote).addKeyValue("reason", String.valueOf(cause.getMessage()))
-        .log("inner session error");
+        .log("session error");
     ctx.close();
   }
 
-  /** Called on this session's event loop when the proxy begins a graceful shutdown. */
-  void drain() {
+  /** Called on this session's event loop when a graceful shutdown begins. */
+  public void drain() {
     if (exchange == null) {
       closeSession();
     }
   }
 
-  /** Ends the inner session politely: TLS close_notify, then a WebSocket close frame. */
+  /** Ends the session politely: TLS close_notify and a WebSocket close frame where there are such layers. */
   private void closeSession() {
     Channel ch = ctx.channel();
     if (!ch.isActive()) {
@@ -184,13 +157,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** One request and its response. */
-  private final class Exchange implements UpstreamRelay.Listener {
+  private final class Exchange implements UpstreamRelay.Listener, ExchangeBackend.Acquired {
     private final HttpRequest request;
-    private final HttpVersion callerVersion;
+    private final HttpVersion clientVersion;
     private final long started = System.nanoTime();
     private final String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     private boolean keepAlive;
-    private Route route;
+    private UpstreamLease lease;
     private Channel upstream;
     private UpstreamRelay relay;
     private boolean headPending;
@@ -207,7 +180,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     Exchange(HttpRequest request) {
       this.request = request;
-      this.callerVersion = request.protocolVersion();
+      this.clientVersion = request.protocolVersion();
       this.keepAlive = HttpUtil.isKeepAlive(request);
     }
 
@@ -217,96 +190,33 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         respondError(HttpResponseStatus.BAD_REQUEST, "bad request: " + request.decoderResult().cause().getMessage());
         return;
       }
-      String host = request.headers().get(HttpHeaderNames.HOST);
-      route = rt.routes.lookup(host).orElse(null);
-      if (route == null) {
-        LOG.atWarn().addKeyValue("host", host).addKeyValue("request_id", id).log("no route for host");
-        respondError(HttpResponseStatus.NOT_FOUND, "no route for host");
-        return;
-      }
-      Channel idle = idleUpstreams.remove(route.upstream());
-      if (idle != null && idle.isActive()) {
-        useUpstream(idle);
-      } else {
-        resolve();
+      backend.acquire(request, id, this);
+    }
+
+    @Override
+    public void refused(HttpResponseStatus s, String text) {
+      if (ctx.channel().isActive() && exchange == this) {
+        respondError(s, text);
       }
     }
 
-    private void resolve() {
-      String host = route.upstream().host();
-      if (EgressGuard.needsLookup(host)) {
-        rt.lookups.execute(() -> {
-          EgressGuard.Resolution r = rt.guard.check(host);
-          ctx.executor().execute(() -> resolved(r));
-        });
-      } else {
-        resolved(rt.guard.check(host));
-      }
-    }
-
-    private void resolved(EgressGuard.Resolution r) {
-      if (!ctx.channel().isActive()) {
+    @Override
+    public void upstream(UpstreamLease l) {
+      if (!ctx.channel().isActive() || exchange != this) {
+        l.release(false);
         return;
       }
-      if (!r.allowed()) {
-        LOG.atWarn().addKeyValue("route", route.name()).addKeyValue("upstream", route.upstream().toString())
-            .addKeyValue("reason", r.refusal().reason().name()).addKeyValue("request_id", id)
-            .log(r.refusal().message());
-        rt.metrics.upstreamRefused(route.name(), r.refusal().reason().name());
-        respondError(HttpResponseStatus.BAD_GATEWAY, "bad gateway: upstream address refused");
-        return;
-      }
-      connect(r.addresses(), 0);
-    }
-
-    /** Connects to the validated addresses themselves, in order; never to the name again. */
-    private void connect(List<InetAddress> addresses, int index) {
-      Upstream up = route.upstream();
-      UpstreamRelay newRelay = new UpstreamRelay();
-      Bootstrap b = Transports.client(ctx.channel().eventLoop())
-          .option(ChannelOption.AUTO_READ, false)
-          .option(ChannelOption.ALLOCATOR, ctx.alloc())
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-          .handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              if (up.tls()) {
-                ch.pipeline().addLast(rt.upstreamTls.newHandler(ch.alloc(), up.host(), up.port()));
-              }
-              ch.pipeline().addLast(new HttpClientCodec(4096, 65536, 65536));
-              ch.pipeline().addLast(newRelay);
-            }
-          });
-      b.connect(new InetSocketAddress(addresses.get(index), up.port())).addListener((ChannelFuture f) -> {
-        if (f.isSuccess()) {
-          useUpstream(f.channel());
-        } else if (index + 1 < addresses.size()) {
-          connect(addresses, index + 1);
-        } else {
-          LOG.atWarn().addKeyValue("route", route.name()).addKeyValue("upstream", up.toString())
-              .addKeyValue("reason", String.valueOf(f.cause().getMessage())).addKeyValue("request_id", id)
-              .log("upstream connect failed");
-          rt.metrics.upstreamFailed(route.name());
-          respondError(HttpResponseStatus.BAD_GATEWAY, "bad gateway: upstream unreachable");
-        }
-      });
-    }
-
-    private void useUpstream(Channel ch) {
-      if (!ctx.channel().isActive()) {
-        ch.close();
-        return;
-      }
-      upstream = ch;
-      relay = ch.pipeline().get(UpstreamRelay.class);
+      lease = l;
+      upstream = l.channel();
+      relay = upstream.pipeline().get(UpstreamRelay.class);
       relay.attach(this);
-      ch.write(ForwardingHeaders.toUpstream(request, id));
+      upstream.write(backend.toUpstream(request, id, l));
       headPending = true;
-      ch.read();
+      upstream.read();
       requestMessage();
       if (headPending) {
         headPending = false;
-        ch.flush();
+        upstream.flush();
       }
     }
 
@@ -351,25 +261,25 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           && response.status().code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
         // 100 Continue and friends: pass on, then wait for the final response.
         interimPending = true;
-        ctx.writeAndFlush(ForwardingHeaders.toDownstream(response, true, callerVersion, true))
+        ctx.writeAndFlush(HopByHop.toDownstream(response, true, clientVersion, true))
             .addListener(readUpstreamOnSuccess());
         return;
       }
       boolean bodyless = request.method().equals(HttpMethod.HEAD) || response.status().code() == 204
           || response.status().code() == 304;
-      boolean closeDelimited = ForwardingHeaders.closeDelimited(response, bodyless);
+      boolean closeDelimited = HopByHop.closeDelimited(response, bodyless);
       upstreamReusable = HttpUtil.isKeepAlive(response) && !closeDelimited;
-      if (closeDelimited && !callerVersion.isKeepAliveDefault()) {
+      if (closeDelimited && !clientVersion.isKeepAliveDefault()) {
         keepAlive = false;
       }
-      if (rt.draining()) {
+      if (backend.draining()) {
         keepAlive = false;
       }
       responseStarted = true;
       status = response.status().code();
       // Written now, flushed when the upstream read that carried it completes (flushToCaller),
       // so a small response leaves as one TLS record.
-      ctx.write(ForwardingHeaders.toDownstream(response, bodyless, callerVersion, keepAlive))
+      ctx.write(HopByHop.toDownstream(response, bodyless, clientVersion, keepAlive))
           .addListener(readUpstreamOnSuccess());
     }
 
@@ -384,8 +294,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       bytesOut += content.content().readableBytes();
       if (last) {
         responseDone = true;
-      }
-      if (last) {
         ctx.writeAndFlush(content);
         finishIfDone();
       } else {
@@ -413,15 +321,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void upstreamFailed(String reason) {
       if (responseDone) {
         if (!requestDone && !discarding) {
-          // The upstream answered early and left; the rest of the caller's body goes nowhere.
+          // The upstream answered early and left; the rest of the client's body goes nowhere.
           discarding = true;
           requestMessage();
         }
         return;
       }
-      rt.metrics.upstreamFailed(route.name());
-      LOG.atWarn().addKeyValue("route", route.name()).addKeyValue("upstream", route.upstream().toString())
-          .addKeyValue("reason", reason).addKeyValue("request_id", id).log("upstream failed");
+      backend.upstreamFailed(id, lease, reason);
       upstreamReusable = false;
       if (responseStarted) {
         responseDone = true;
@@ -433,18 +339,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
     }
 
-    void callerGone() {
+    void clientGone() {
       boolean unanswered = !responseDone;
       requestDone = true;
       responseDone = true;
-      if (upstream != null) {
-        upstream.close();
-      }
+      exchange = null;
       if (unanswered) {
         status = 499;
         log();
       }
-      exchange = null;
+      returnUpstream(false);
     }
 
     private void respondError(HttpResponseStatus s, String text) {
@@ -460,15 +364,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       status = s.code();
       upstreamReusable = false;
       if (!requestDone && upstream == null && HttpUtil.is100ContinueExpected(request)) {
-        // The caller waits for 100 Continue and may never send the body: do not wait for it.
+        // The client waits for 100 Continue and may never send the body: do not wait for it.
         requestDone = true;
         keepAlive = false;
       }
-      if (rt.draining()) {
+      if (backend.draining()) {
         keepAlive = false;
       }
       byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(callerVersion, s, Unpooled.wrappedBuffer(body));
+      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       if (!keepAlive) {
@@ -489,50 +393,28 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       exchange = null;
       log();
-      if (upstream != null) {
-        relay.detach();
-        if (upstreamReusable && upstream.isActive() && keepAlive) {
-          Channel previous = idleUpstreams.put(route.upstream(), upstream);
-          if (previous != null) {
-            previous.close();
-          }
-          Channel parked = upstream;
-          relay.onIdleClose(() -> idleUpstreams.remove(route.upstream(), parked));
-          // A read pending while parked lets a close by the upstream be noticed at once.
-          upstream.read();
-        } else {
-          upstream.close();
-        }
-      }
-      if (!keepAlive || rt.draining()) {
+      returnUpstream(upstreamReusable && keepAlive);
+      if (!keepAlive || backend.draining()) {
         closeSession();
       } else {
         requestMessage();
       }
     }
 
-    private void log() {
-      Duration took = Duration.ofNanos(System.nanoTime() - started);
-      String routeName = route == null ? "none" : route.name();
-      rt.metrics.request(routeName, status, bytesIn, bytesOut, took);
-      if (!ACCESS.isInfoEnabled()) {
+    private void returnUpstream(boolean reusable) {
+      if (lease == null) {
         return;
       }
-      String uri = request.uri();
-      int q = uri.indexOf('?');
-      ACCESS.atInfo()
-          .addKeyValue("request_id", id)
-          .addKeyValue("remote", remote)
-          .addKeyValue("method", request.method().name())
-          .addKeyValue("host", request.headers().get(HttpHeaderNames.HOST))
-          .addKeyValue("path", q < 0 ? uri : uri.substring(0, q))
-          .addKeyValue("route", routeName)
-          .addKeyValue("upstream", route == null ? "" : route.upstream().toString())
-          .addKeyValue("status", status)
-          .addKeyValue("bytes_in", bytesIn)
-          .addKeyValue("bytes_out", bytesOut)
-          .addKeyValue("duration_ms", took.toNanos() / 1_000_000.0)
-          .log("request");
+      relay.detach();
+      UpstreamLease l = lease;
+      lease = null;
+      upstream = null;
+      l.release(reusable && l.channel().isActive());
+    }
+
+    private void log() {
+      backend.finished(new ExchangeRecord(id, request, lease, status, bytesIn, bytesOut,
+          Duration.ofNanos(System.nanoTime() - started)));
     }
   }
 }

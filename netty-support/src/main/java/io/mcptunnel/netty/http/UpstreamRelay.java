@@ -1,4 +1,4 @@
-package io.mcptunnel.proxy;
+package io.mcptunnel.netty.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,10 +11,10 @@ import io.netty.util.ReferenceCountUtil;
  * and while the connection is parked between exchanges, treats anything that arrives as the end
  * of it.
  */
-final class UpstreamRelay extends ChannelInboundHandlerAdapter {
+public final class UpstreamRelay extends ChannelInboundHandlerAdapter {
 
   /** What an exchange hears from its upstream connection. */
-  interface Listener {
+  public interface Listener {
     void responseHead(HttpResponse response);
 
     void responseContent(HttpContent content);
@@ -28,17 +28,17 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
   private Listener exchange;
   private Runnable onIdleClose;
 
-  void attach(Listener e) {
+  public void attach(Listener e) {
     exchange = e;
     onIdleClose = null;
   }
 
-  void detach() {
+  public void detach() {
     exchange = null;
   }
 
   /** What to do when the connection closes while parked. */
-  void onIdleClose(Runnable r) {
+  public void onIdleClose(Runnable r) {
     onIdleClose = r;
   }
 
