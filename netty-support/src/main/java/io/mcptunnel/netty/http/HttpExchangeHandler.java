@@ -58,7 +58,21 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    requestMessage();
+    if (ctx.channel().isActive()) {
+      requestMessage();
+    }
+  }
+
+  /**
+   * Added before the connection was up, the first read waits for it. Exactly one read may be
+   * outstanding: a second would let the request's next part in before its upstream exists.
+   */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    if (!awaitingMessage && exchange == null) {
+      requestMessage();
+    }
+    ctx.fireChannelActive();
   }
 
   /** Asks for the client's next message: a request head when idle, else the next body chunk. */
