@@ -1,0 +1,175 @@
+package io.mcptunnel.caller;
+
+import io.mcptunnel.common.HostPort;
+import io.mcptunnel.netty.Transports;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * The caller library: opens inner TLS sessions to {@code <route>.<tunnel-domain>} hosts through an
+ * edge. Each event loop keeps its own connection to an edge (HTTP/2, many streams), so a session
+ * and everything relayed over it stay on one thread. A session is returned only once the proxy's
+ * certificate met the server-certificate rules against the tunnel's active CAs; one TLS context per
+ * CA set lets later sessions resume instead of repeating a full handshake.
+ */
+public final class TunnelCaller implements AutoCloseable {
+  private final CallerSettings settings;
+  private final EventLoopGroup group;
+  private final Map<EventLoop, EdgeLink> links = new ConcurrentHashMap<>();
+  private final Map<List<X509Certificate>, SslContext> innerTls = new ConcurrentHashMap<>();
+
+  private TunnelCaller(CallerSettings settings, EventLoopGroup group) {
+    this.settings = settings;
+    this.group = group;
+  }
+
+  public static TunnelCaller start(CallerSettings settings) {
+    return new TunnelCaller(settings, Transports.group("mcptunnel-caller", settings.threads()));
+  }
+
+  /** The event loops sessions run on; a server whose connections use them relays without thread hops. */
+  public EventLoopGroup group() {
+    return group;
+  }
+
+  /** A new verified inner TLS session to {@code host}, on any event loop. */
+  public CompletableFuture<Channel> openSession(String host) {
+    EventLoop loop = group.next();
+    CompletableFuture<Channel> result = new CompletableFuture<>();
+    loop.execute(() -> openSession(loop, host).whenComplete((ch, e) -> {
+      if (e == null) {
+        result.complete(ch);
+      } else {
+        result.completeExceptionally(e);
+      }
+    }));
+    return result;
+  }
+
+  /**
+   * A new verified inner TLS session to {@code host} on {@code loop}; call on that loop. The session
+   * channel carries plaintext after its {@link SslHandler} and reads only when asked.
+   */
+  public CompletableFuture<Channel> openSession(EventLoop loop, String host) {
+    Optional<List<X509Certificate>> cas = settings.cas().forHost(host);
+    if (cas.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new TunnelCallException(404, "no tunnel is configured for host " + host, false));
+    }
+    SslContext tls;
+    try {
+      tls = innerTls.computeIfAbsent(cas.get(), TunnelCaller::contextFor);
+    } catch (TunnelCallException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return links.computeIfAbsent(loop, l -> new EdgeLink(l, settings))
+        .session()
+        .thenCompose(edge -> edge.openStream(host))
+        .thenCompose(stream -> innerHandshake(stream, host, tls));
+  }
+
+  private static SslContext contextFor(List<X509Certificate> cas) {
+    try {
+      return InnerTls.forTunnel(cas);
+    } catch (SSLException e) {
+      throw new TunnelCallException(503, e.getMessage(), false);
+    }
+  }
+
+  private static CompletableFuture<Channel> innerHandshake(Channel stream, String host, SslContext tls) {
+    CompletableFuture<Channel> done = new CompletableFuture<>();
+    stream.config().setAutoRead(false);
+    SslHandler ssl = tls.newHandler(stream.alloc(), host, 443);
+    stream.pipeline().addLast("inner-tls", ssl);
+    // A failed handshake is reported through the future; its exception needs no second report.
+    stream.pipeline().addLast("handshake-errors", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+      }
+    });
+    ssl.handshakeFuture().addListener(f -> {
+      if (f.isSuccess()) {
+        stream.pipeline().remove("handshake-errors");
+        done.complete(stream);
+      } else {
+        stream.close();
+        done.completeExceptionally(new TunnelCallException(502, handshakeFailure(f.cause()), true));
+      }
+    });
+    return done;
+  }
+
+  /** The certificate refusal if that is why the handshake failed (it names the rule), else the TLS error. */
+  private static String handshakeFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException) {
+        return t.getMessage();
+      }
+    }
+    return "inner TLS handshake failed: " + cause.getMessage();
+  }
+
+  @Override
+  public void close() {
+    links.values().forEach(EdgeLink::close);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** One event loop's connection to an edge, reopened (trying each edge in turn) once it is gone. */
+  private static final class EdgeLink {
+    private final EventLoop loop;
+    private final CallerSettings settings;
+    private CompletableFuture<EdgeSession> current;
+    private int next;
+
+    EdgeLink(EventLoop loop, CallerSettings settings) {
+      this.loop = loop;
+      this.settings = settings;
+      this.next = Math.floorMod(System.identityHashCode(loop), settings.edges().size());
+    }
+
+    CompletableFuture<EdgeSession> session() {
+      if (current == null || current.isCompletedExceptionally()
+          || (current.isDone() && !current.join().isOpen())) {
+        current = connect(0, null);
+      }
+      return current;
+    }
+
+    private CompletableFuture<EdgeSession> connect(int tried, Throwable last) {
+      List<HostPort> edges = settings.edges();
+      if (tried == edges.size()) {
+        return CompletableFuture.failedFuture(new TunnelCallException(502,
+            "no edge reachable (" + edges + "): " + (last == null ? "" : last.getMessage()), true));
+      }
+      HostPort edge = edges.get(next);
+      next = (next + 1) % edges.size();
+      return EdgeSession.connect(loop, edge.toSocketAddress(), edge.host(), settings.edgeTls(), settings.callerKey())
+          .handle((s, e) -> s != null ? CompletableFuture.completedFuture(s) : connect(tried + 1, e))
+          .thenCompose(f -> f);
+    }
+
+    void close() {
+      loop.execute(() -> {
+        if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+          current.join().close();
+        }
+      });
+    }
+  }
+}
