@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Self-hostable MCP tunnel.",
-    subcommands = {ProxyCommand.class, ConnectorCommand.class, EdgeCommand.class})
+    subcommands = {ProxyCommand.class, ConnectorCommand.class, EdgeCommand.class, CallerCommand.class,
+        CallCommand.class})
 public final class McptunnelCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -1,0 +1,204 @@
+package io.mcptunnel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcptunnel.caller.CallerSettings;
+import io.mcptunnel.caller.StaticTunnelCas;
+import io.mcptunnel.caller.TunnelCaller;
+import io.mcptunnel.caller.gateway.CallerGateway;
+import io.mcptunnel.sample.SampleMcpServer;
+import io.mcptunnel.testing.HttpTestServer;
+import io.mcptunnel.testing.TestPki;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An unmodified HTTP or MCP client reaches servers behind the tunnel through the caller gateway. */
+class CallerGatewayIT {
+  static final String MCP_HOST = "mcp." + TunnelStack.DOMAIN;
+  static final String FILES_HOST = "files." + TunnelStack.DOMAIN;
+
+  @TempDir Path dir;
+  SampleMcpServer mcp;
+  HttpTestServer files;
+  TunnelStack stack;
+  TunnelCaller caller;
+  CallerGateway gateway;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    mcp = SampleMcpServer.start("127.0.0.1");
+    files = HttpTestServer.start("127.0.0.1");
+    stack = new TunnelStack(dir, Map.of("mcp", mcp.url(), "files", "http://127.0.0.1:" + files.port()));
+    caller = TunnelCaller.start(stack.callerSettings());
+    gateway = CallerGateway.start(caller, new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    gateway.close(Duration.ZERO);
+    caller.close();
+    stack.close();
+    files.close();
+    mcp.close();
+  }
+
+  URI url(String host, String path) {
+    return URI.create("http://127.0.0.1:" + gateway.address().getPort() + "/" + host + path);
+  }
+
+  @Test
+  void theMcpJavaSdkClientCallsAToolThroughTheGateway() {
+    var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + gateway.address().getPort())
+        .endpoint("/" + MCP_HOST + "/mcp").build();
+    McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
+    try {
+      client.initialize();
+      assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("echo", "add");
+      McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo",
+          Map.of("message", "through the gateway")));
+      assertThat(r.content()).singleElement().isInstanceOfSatisfying(McpSchema.TextContent.class,
+          t -> assertThat(t.text()).isEqualTo("through the gateway"));
+    } finally {
+      client.closeGracefully();
+    }
+  }
+
+  @Test
+  void theUpstreamSeesTheTunnelHostAndTheRestOfThePath() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(url(FILES_HOST, "/headers?x=1"))
+        .header("Authorization", "Bearer user-token").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    Map<String, String> seen = files.takeHeaders();
+    assertThat(seen).containsEntry("host", FILES_HOST).containsEntry("authorization", "Bearer user-token");
+  }
+
+  @Test
+  void largeBodiesCrossByteForByteBothWays() throws Exception {
+    long n = 24L * 1024 * 1024 + 7;
+    HttpResponse<InputStream> down = http.send(HttpRequest.newBuilder(url(FILES_HOST, "/bytes?n=" + n + "&seed=3"))
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    long count = 0;
+    try (InputStream in = down.body()) {
+      byte[] buf = new byte[65536];
+      for (int k; (k = in.read(buf)) > 0; ) {
+        md.update(buf, 0, k);
+        count += k;
+      }
+    }
+    assertThat(count).isEqualTo(n);
+    assertThat(md.digest()).isEqualTo(digest(n, 3));
+
+    byte[] body = new byte[8 * 1024 * 1024 + 3];
+    HttpTestServer.fill(body, 0, 11);
+    HttpResponse<String> up = http.send(HttpRequest.newBuilder(url(FILES_HOST, "/upload"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(up.body()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body))
+        + " " + body.length);
+  }
+
+  @Test
+  void serverSentEventsArriveBeforeTheUpstreamFinishes() throws Exception {
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(url(FILES_HOST, "/sse")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    CompletableFuture<String> rest = new CompletableFuture<>();
+    try (InputStream in = r.body()) {
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("data: first\n\n")) {
+        int b = in.read();
+        assertThat(b).as("the stream ended before the first event").isNotNegative();
+        seen.append((char) b);
+      }
+      files.releaseSse();
+      rest.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    assertThat(rest.get(30, TimeUnit.SECONDS)).isNotEmpty();
+  }
+
+  @Test
+  void sequentialRequestsReuseWarmInnerSessions() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      // A fresh client connection each time: the inner sessions are pooled behind the gateway.
+      HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      assertThat(fresh.send(HttpRequest.newBuilder(url(FILES_HOST, "/headers"))
+          .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+    double sessions = stack.proxy.registry().get("mcptunnel.proxy.sessions.active").gauge().value();
+    assertThat(sessions).as("inner sessions at the proxy (one pool per caller event loop)").isBetween(1.0, 2.0);
+  }
+
+  @Test
+  void aHostOfNoKnownTunnelAndABadTargetAreRefusedWithTheReason() throws Exception {
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(url("mcp.other.example", "/mcp")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("no tunnel is configured for host mcp.other.example");
+
+    HttpResponse<String> bad = http.send(HttpRequest.newBuilder(url("127.0.0.1", "/mcp")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("the first path segment must be a tunnel host");
+  }
+
+  @Test
+  void aProxyCertificateFromAnotherCaIsRefusedAndNothingIsSent() throws Exception {
+    CallerSettings good = stack.callerSettings();
+    CallerSettings wrongCa = new CallerSettings(good.edges(), good.edgeTls(), good.callerKey(),
+        new StaticTunnelCas(Map.of(TunnelStack.DOMAIN, java.util.List.of(TestPki.create("other").ca().certificate()))),
+        1);
+    try (TunnelCaller other = TunnelCaller.start(wrongCa);
+         CallerGateway g = CallerGateway.start(other, new InetSocketAddress("127.0.0.1", 0))) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + g.address().getPort() + "/" + FILES_HOST + "/headers")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.body()).contains("proxy certificate refused: not signed by any registered CA");
+    }
+  }
+
+  @Test
+  void aRefusedCallerKeyIsABadGatewayNotAnOauthChallenge() throws Exception {
+    CallerSettings good = stack.callerSettings();
+    CallerSettings wrongKey = new CallerSettings(good.edges(), good.edgeTls(), "ck_wrong_key_000000000000",
+        good.cas(), 1);
+    try (TunnelCaller other = TunnelCaller.start(wrongKey);
+         CallerGateway g = CallerGateway.start(other, new InetSocketAddress("127.0.0.1", 0))) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + g.address().getPort() + "/" + MCP_HOST + "/mcp")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.body()).contains("tunnel session failed").doesNotContain("ck_wrong_key");
+    }
+  }
+
+  static byte[] digest(long n, long seed) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    for (long at = 0; at < n; ) {
+      byte[] chunk = new byte[(int) Math.min(65536, n - at)];
+      HttpTestServer.fill(chunk, at, seed);
+      md.update(chunk);
+      at += chunk.length;
+    }
+    return md.digest();
+  }
+}
