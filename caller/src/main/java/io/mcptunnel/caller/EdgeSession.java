@@ -37,6 +37,11 @@ public final class EdgeSession implements AutoCloseable {
     this.callerKey = callerKey;
   }
 
+  /**
+   * Connects to the edge's caller port. {@code edgeTls} carries the caller's client certificate and
+   * key when it authenticates by certificate; {@code callerKey} may then be null, and no
+   * {@code Authorization} header is sent.
+   */
   public static CompletableFuture<EdgeSession> connect(EventLoopGroup group, InetSocketAddress edge, String edgeName,
       SslContext edgeTls, String callerKey) {
     CompletableFuture<EdgeSession> ready = new CompletableFuture<>();
@@ -83,9 +88,12 @@ public final class EdgeSession implements AutoCloseable {
             return;
           }
           Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
-          stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
-              .method("POST").scheme("https").path(TunnelProtocol.STREAM_PATH).authority(host)
-              .set("authorization", "Bearer " + callerKey), false));
+          DefaultHttp2Headers headers = new DefaultHttp2Headers();
+          headers.method("POST").scheme("https").path(TunnelProtocol.STREAM_PATH).authority(host);
+          if (callerKey != null) {
+            headers.set("authorization", "Bearer " + callerKey);
+          }
+          stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
         });
     return ready;
   }

@@ -42,7 +42,7 @@ public final class EdgeCommand implements Runnable {
   }
 
   /**
-   * {@code mcptunnel edge check}: applies every startup rule (config, TLS pair, registry file)
+   * {@code mcptunnel edge check}: applies every startup rule (config, TLS pair, caller CAs, registry file)
    * without binding a port, then prints the effective configuration without key material.
    */
   @Command(name = "check",
@@ -60,7 +60,7 @@ public final class EdgeCommand implements Runnable {
     @Override
     public Integer call() {
       EdgeConfig c = config.load();
-      EdgeTls tls = EdgeTls.load(c.certFile(), c.keyFile());
+      EdgeTls tls = EdgeTls.load(c.certFile(), c.keyFile(), c.callerClientCaFile());
       int tunnels;
       // The registry is read exactly as the edge reads it at start; closing stops its poller at once.
       try (FileTunnelRegistry registry = new FileTunnelRegistry(c.registryFile(), c.registryPollInterval())) {
@@ -75,6 +75,9 @@ public final class EdgeCommand implements Runnable {
       out.println("config OK: " + config.file);
       out.println("# certificate: " + tls.leaf().getSubjectX500Principal().getName()
           + ", valid until " + tls.leaf().getNotAfter().toInstant() + ", sha256 " + tls.fingerprint());
+      if (tls.requestsClientCertificates()) {
+        out.println("# caller CAs: " + tls.callerCas().size() + " in " + c.callerClientCaFile().orElseThrow());
+      }
       out.println("# registry: " + tunnels + (tunnels == 1 ? " tunnel" : " tunnels") + " in " + c.registryFile());
       out.print(c.describe());
       out.flush();

@@ -122,6 +122,21 @@ class EdgeRunCommandTest {
   }
 
   @Test
+  void checkLoadsTheCallerCasAsRunDoes() throws IOException {
+    Path cas = TestPki.create("caller CA").writeCa(dir.resolve("caller-ca.pem"));
+    Path file = config(":7844", ":7845", "127.0.0.1:7846", "caller_tls:\n  client_ca_file: " + cas + "\n");
+    CliRun ok = CliRun.of("edge", "check", "--config", file.toString());
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("# caller CAs: 1 in " + cas, "client_ca_file: " + cas);
+
+    Files.delete(cas);
+    CliRun missing = CliRun.of("edge", "check", "--config", file.toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).startsWith("mcptunnel: caller_tls.client_ca_file: open " + cas
+        + ": no such file or directory").doesNotContain("at io.");
+  }
+
+  @Test
   void runServesUntilSigtermThenExitsZero() throws Exception {
     int admin = ProxyFiles.freePort();
     Path file = config("127.0.0.1:" + ProxyFiles.freePort(), "127.0.0.1:" + ProxyFiles.freePort(),

@@ -6,6 +6,7 @@ import io.mcptunnel.edge.registry.TunnelRegistry;
 import io.mcptunnel.netty.ByteRelay;
 import io.mcptunnel.netty.StreamFrameCodec;
 import io.mcptunnel.netty.Transports;
+import io.mcptunnel.pki.Fingerprints;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -22,20 +23,25 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The edge's caller port: TLS, then HTTP/2 where each stream ({@code POST /v1/stream},
- * {@code :authority} the target host, {@code Authorization: Bearer <caller key>}) asks for a byte
- * stream to a tunnel's proxy. {@link CallerAdmission} decides; an admitted stream is joined to a
- * stream on one of the tunnel's connector connections. The edge only ever relays the caller's
- * inner TLS, which it cannot read.
+ * {@code :authority} the target host, {@code Authorization: Bearer <caller key>} unless the caller
+ * authenticates by client certificate) asks for a byte stream to a tunnel's proxy.
+ * {@link CallerAdmission} decides, from the stream's key and the client certificate the TLS context
+ * verified (when it requests one); an admitted stream is joined to a stream on one of the tunnel's
+ * connector connections. The edge only ever relays the caller's inner TLS, which it cannot read.
  */
 public final class CallerListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CallerListener.class);
@@ -55,6 +61,7 @@ public final class CallerListener implements AutoCloseable {
           protected void initChannel(SocketChannel c) {
             InetAddress source = c.remoteAddress().getAddress();
             c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
+            c.pipeline().addBefore("tls", "handshake", new CallerHandshakeHandler(events));
             c.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer().build());
             c.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
               @Override
@@ -111,10 +118,13 @@ public final class CallerListener implements AutoCloseable {
       CharSequence auth = headers.headers().get("authorization");
       String key = auth != null && auth.length() > 7 && auth.subSequence(0, 7).toString().equalsIgnoreCase("Bearer ")
           ? auth.subSequence(7, auth.length()).toString().trim() : null;
-      CallerAdmission.Decision d = CallerAdmission.admit(key, source, host, callers.get(), registry);
+      String certificate = clientCertificateSha256(stream.parent());
+      CallerAdmission.Decision d = CallerAdmission.admit(new CallerAdmission.Credentials(certificate, key), source, host,
+          callers.get(), registry);
       if (!d.allowed()) {
         LOG.atWarn().addKeyValue("caller", d.caller() == null ? "" : d.caller().name())
             .addKeyValue("source", source.getHostAddress()).addKeyValue("host", host)
+            .addKeyValue("certificate_sha256", certificate == null ? "" : certificate)
             .addKeyValue("reason", d.reason()).log("caller stream refused");
         refuse(ctx, d.status(), d.publicReason());
         return;
@@ -136,6 +146,20 @@ public final class CallerListener implements AutoCloseable {
         stream.pipeline().remove(this);
         ByteRelay.join(stream, tunnelStream);
       }));
+    }
+
+    /**
+     * The SHA-256 of the client certificate the connection's TLS verified, or null when the caller
+     * sent none (or the listener requests none). Streams only flow after the handshake, so the
+     * session is complete here.
+     */
+    private static String clientCertificateSha256(Channel connection) {
+      try {
+        Certificate[] chain = connection.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
+        return Fingerprints.sha256Hex((X509Certificate) chain[0]);
+      } catch (SSLPeerUnverifiedException e) {
+        return null;
+      }
     }
 
     private void refuse(ChannelHandlerContext ctx, int status, String reason) {

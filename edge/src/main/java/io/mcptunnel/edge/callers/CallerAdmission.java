@@ -13,13 +13,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The one decision whether a caller's stream may go to a host. Pure; fixed rule order: the caller
- * key, the caller's source address, the tunnel behind the host (unknown, archived and other
- * organizations' tunnels all look the same to the caller: not found), then at least one active CA
- * (without one, the caller could not verify the proxy, so nothing is relayed). The answer says why,
- * for the log; {@link Decision#publicReason()} is what the caller is told.
+ * The one decision whether a caller's stream may go to a host. Pure; fixed rule order: who the
+ * caller is (its verified client certificate, then its caller key: each one presented must be known,
+ * and both must name the same caller), the caller's source address, the tunnel behind the host
+ * (unknown, archived and other organizations' tunnels all look the same to the caller: not found),
+ * then at least one active CA (without one, the caller could not verify the proxy, so nothing is
+ * relayed). The answer says why, for the log; {@link Decision#publicReason()} is what the caller is
+ * told.
  */
 public final class CallerAdmission {
   private CallerAdmission() {}
@@ -30,12 +33,28 @@ public final class CallerAdmission {
     }
   }
 
-  public static Decision admit(String callerKey, InetAddress source, String host, List<Caller> callers,
-      TunnelRegistry tunnels) {
-    Caller caller = callerKey == null ? null : find(callerKey, callers).orElse(null);
-    if (caller == null) {
-      return refuse(401, "unknown caller key", "caller key rejected", null, null);
+  /**
+   * What one stream presented: the SHA-256 of the client certificate its connection was verified
+   * with (null without one) and its caller key (null without one).
+   */
+  public record Credentials(String certificateSha256, String key) {
+    public static Credentials key(String key) {
+      return new Credentials(null, key);
     }
+
+    @Override
+    public String toString() {
+      return "Credentials[certificateSha256=" + certificateSha256 + ", key=" + (key == null ? "none" : "(set)") + "]";
+    }
+  }
+
+  public static Decision admit(Credentials presented, InetAddress source, String host, List<Caller> callers,
+      TunnelRegistry tunnels) {
+    Decision identified = identify(presented, callers);
+    if (!identified.allowed()) {
+      return identified;
+    }
+    Caller caller = identified.caller();
     if (!caller.allowedSources().isEmpty() && !allowed(source, caller.allowedSources())) {
       return refuse(403, "source " + source.getHostAddress() + " not in the caller's allowed sources",
           "source address not allowed", caller, null);
@@ -59,12 +78,44 @@ public final class CallerAdmission {
     return new Decision(200, "allowed", "allowed", caller, tunnel);
   }
 
-  private static Optional<Caller> find(String key, List<Caller> callers) {
-    byte[] hash = sha256Hex(key).getBytes(StandardCharsets.US_ASCII);
+  /**
+   * A presented credential that matches no caller is refused even when the other one matches: a
+   * stale certificate or a wrong key is a sign of trouble, not something to skip over.
+   */
+  private static Decision identify(Credentials presented, List<Caller> callers) {
+    Caller byCertificate = null;
+    if (presented.certificateSha256() != null) {
+      byCertificate = find(presented.certificateSha256(), callers, Caller::certificateSha256).orElse(null);
+      if (byCertificate == null) {
+        return refuse(401, "client certificate sha256 " + presented.certificateSha256() + " is not pinned by any caller",
+            "client certificate rejected", null, null);
+      }
+    }
+    Caller byKey = null;
+    if (presented.key() != null) {
+      byKey = find(sha256Hex(presented.key()), callers, Caller::keySha256).orElse(null);
+      if (byKey == null) {
+        return refuse(401, "unknown caller key", "caller key rejected", byCertificate, null);
+      }
+    }
+    if (byCertificate != null && byKey != null && byCertificate != byKey) {
+      return refuse(401, "the client certificate names caller " + byCertificate.name() + " but the caller key names "
+          + byKey.name(), "client certificate and caller key name different callers", byCertificate, null);
+    }
+    Caller caller = byCertificate != null ? byCertificate : byKey;
+    if (caller == null) {
+      return refuse(401, "no caller key and no client certificate", "caller key rejected", null, null);
+    }
+    return new Decision(200, "identified", "identified", caller, null);
+  }
+
+  private static Optional<Caller> find(String hash, List<Caller> callers, Function<Caller, String> field) {
+    byte[] wanted = hash.getBytes(StandardCharsets.US_ASCII);
     Caller found = null;
     for (Caller c : callers) {
+      String pinned = field.apply(c);
       // Compare every entry in constant time, so timing does not tell how close a guess was.
-      if (MessageDigest.isEqual(hash, c.keySha256().getBytes(StandardCharsets.US_ASCII))) {
+      if (pinned != null && MessageDigest.isEqual(wanted, pinned.getBytes(StandardCharsets.US_ASCII))) {
         found = c;
       }
     }

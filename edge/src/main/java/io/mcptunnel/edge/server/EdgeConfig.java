@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The validated edge configuration. Only {@link EdgeConfigParser} builds one from a file, so a value
- * of this type has passed every startup rule. It holds caller key hashes, never caller keys.
+ * of this type has passed every startup rule. It holds caller key hashes, never caller keys, and
+ * {@code callerClientCaFile} is set whenever a caller is pinned by certificate.
  */
 public record EdgeConfig(
     HostPort connectorListen,
@@ -18,6 +20,7 @@ public record EdgeConfig(
     HostPort adminAddr,
     Path certFile,
     Path keyFile,
+    Optional<Path> callerClientCaFile,
     Path registryFile,
     Duration registryPollInterval,
     List<Caller> callers,
@@ -44,13 +47,20 @@ public record EdgeConfig(
     out.append("tls:\n");
     out.append("  cert_file: ").append(certFile).append('\n');
     out.append("  key_file: ").append(keyFile).append("  # contents not shown\n");
+    callerClientCaFile.ifPresent(f -> out.append("caller_tls:\n  client_ca_file: ").append(f)
+        .append("  # client certificates requested (optional)\n"));
     out.append("registry_file: ").append(registryFile).append('\n');
     out.append("registry_poll_interval: ").append(GoDuration.format(registryPollInterval)).append('\n');
     out.append("callers:").append(callers.isEmpty() ? " []  # no caller can open a stream\n" : "\n");
     for (Caller c : callers) {
       out.append("  - name: ").append(c.name()).append('\n');
       out.append("    organization: ").append(c.organization()).append('\n');
-      out.append("    key_sha256: (set)\n");
+      if (c.keySha256() != null) {
+        out.append("    key_sha256: (set)\n");
+      }
+      if (c.certificateSha256() != null) {
+        out.append("    certificate_sha256: \"").append(c.certificateSha256()).append("\"\n");
+      }
       out.append("    allowed_sources: ").append(c.allowedSources())
           .append(c.allowedSources().isEmpty() ? "  # any source\n" : "\n");
     }

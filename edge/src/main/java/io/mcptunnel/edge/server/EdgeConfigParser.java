@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,9 +32,11 @@ public final class EdgeConfigParser {
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
   private static final Set<String> TOP = Set.of("connector_listen", "caller_listen", "admin_addr", "tls",
-      "registry_file", "registry_poll_interval", "callers", "log_level", "log_format");
+      "caller_tls", "registry_file", "registry_poll_interval", "callers", "log_level", "log_format");
   private static final Set<String> TLS = Set.of("cert_file", "key_file");
-  private static final Set<String> CALLER = Set.of("name", "organization", "key_sha256", "allowed_sources");
+  private static final Set<String> CALLER_TLS = Set.of("client_ca_file");
+  private static final Set<String> CALLER = Set.of("name", "organization", "key_sha256", "certificate_sha256",
+      "allowed_sources");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
@@ -60,31 +63,48 @@ public final class EdgeConfigParser {
     distinct(caller, "caller_listen", admin, "admin_addr");
     Path cert = Path.of(Y.required(tls, "cert_file", "tls.cert_file"));
     Path key = Path.of(Y.required(tls, "key_file", "tls.key_file"));
+    Optional<Path> callerCas = callerClientCaFile(root);
     Path registry = Path.of(Y.required(root, "registry_file", "registry_file"));
     Duration poll = pollInterval(root);
-    List<Caller> callers = callers(root.get("callers"));
+    List<Caller> callers = callers(root.get("callers"), callerCas.isPresent());
     LogLevel level = Y.choice(root, "log_level", LogLevel.class, LogLevel.INFO);
     LogFormat format = Y.choice(root, "log_format", LogFormat.class, LogFormat.JSON);
-    return new EdgeConfig(connector, caller, admin, cert, key, registry, poll, callers, level, format);
+    return new EdgeConfig(connector, caller, admin, cert, key, callerCas, registry, poll, callers, level, format);
   }
 
-  private static List<Caller> callers(JsonNode list) {
+  /** Optional as a whole; once the section is there, the file is what it is for. */
+  private static Optional<Path> callerClientCaFile(JsonNode root) {
+    JsonNode node = root.get("caller_tls");
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    JsonNode section = Y.section(root, "caller_tls", CALLER_TLS);
+    return Optional.of(Path.of(Y.required(section, "client_ca_file", "caller_tls.client_ca_file")));
+  }
+
+  private static List<Caller> callers(JsonNode list, boolean callerCas) {
     if (list == null || list.isNull()) {
       return List.of();
     }
     if (!list.isArray()) {
       throw new EdgeConfigException("callers: cannot unmarshal " + StrictYaml.tag(list)
-          + " into a list (expected a list of callers with name, organization, key_sha256)");
+          + " into a list (expected a list of callers with name, organization, key_sha256 or certificate_sha256)");
     }
     List<Caller> callers = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
     Map<String, Integer> keys = new HashMap<>();
+    Map<String, Integer> certificates = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String at = "callers[" + i + "]";
       Caller c = caller(list.get(i), at);
       unique(names, c.name(), i, "name", "\"" + c.name() + "\"");
       // Two entries with one key would make the key's organization ambiguous; the hash is not echoed.
       unique(keys, c.keySha256(), i, "key_sha256", "key");
+      unique(certificates, c.certificateSha256(), i, "certificate_sha256", "certificate");
+      if (c.usesCertificate() && !callerCas) {
+        throw new EdgeConfigException(at + ".certificate_sha256: needs caller_tls.client_ca_file "
+            + "(the CA certificates that issue caller certificates), so that the edge asks for a client certificate");
+      }
       callers.add(c);
     }
     return callers;
@@ -100,17 +120,30 @@ public final class EdgeConfigParser {
       throw new EdgeConfigException(at + ".name: \"" + name + "\" is not valid (expected 1-64 characters of [A-Za-z0-9_.-])");
     }
     String organization = Y.required(node, "organization", at + ".organization");
-    if (node.path("key_sha256").isNumber()) {
+    String key = sha256(node, "key_sha256", at,
+        "(the SHA-256 of the caller key, e.g. from: printf %s \"$KEY\" | sha256sum), never the key itself");
+    String certificate = sha256(node, "certificate_sha256", at,
+        "(the SHA-256 of the caller's certificate in DER form, e.g. from: openssl x509 -in caller.crt -outform DER"
+            + " | sha256sum)");
+    if (key == null && certificate == null) {
+      throw new EdgeConfigException(at + ": key_sha256 or certificate_sha256 is required "
+          + "(the caller proves who it is with a caller key, a client certificate, or either of the two)");
+    }
+    return new Caller(name, organization, key, certificate, sources(node.get("allowed_sources"), at + ".allowed_sources"));
+  }
+
+  /** An optional SHA-256 in lowercase hex; {@code expected} ends the refusal, saying where the value comes from. */
+  private static String sha256(JsonNode node, String field, String at, String expected) {
+    if (node.path(field).isNumber()) {
       // An all-digit hash (or one like 12e34...) reads as a number and loses its leading zeros.
-      throw new EdgeConfigException(at + ".key_sha256: YAML read the value as a number; put the hash in quotes");
+      throw new EdgeConfigException(at + "." + field + ": YAML read the value as a number; put the hash in quotes");
     }
-    String hash = Y.required(node, "key_sha256", at + ".key_sha256");
-    if (!SHA256_HEX.matcher(hash).matches()) {
-      // The value is not echoed: someone may have pasted the key itself here.
-      throw new EdgeConfigException(at + ".key_sha256: expected 64 lowercase hex characters "
-          + "(the SHA-256 of the caller key, e.g. from: printf %s \"$KEY\" | sha256sum), never the key itself");
+    String hash = Y.text(node, field, at + "." + field);
+    if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
+      // The value is not echoed: someone may have pasted a key here.
+      throw new EdgeConfigException(at + "." + field + ": expected 64 lowercase hex characters " + expected);
     }
-    return new Caller(name, organization, hash, sources(node.get("allowed_sources"), at + ".allowed_sources"));
+    return hash;
   }
 
   private static List<Ipv4Cidr> sources(JsonNode list, String at) {
@@ -136,6 +169,9 @@ public final class EdgeConfigParser {
   }
 
   private static void unique(Map<String, Integer> seen, String value, int index, String field, String shown) {
+    if (value == null) {
+      return;
+    }
     Integer first = seen.putIfAbsent(value, index);
     if (first != null) {
       throw new EdgeConfigException("callers[" + index + "]." + field + ": duplicate " + shown

@@ -42,6 +42,12 @@ final class EdgeMetrics implements CallerStreamEvents {
     registry.counter("mcptunnel.edge.caller.refusals", "status", Integer.toString(status)).increment();
   }
 
+  /** Counted with the stream refusals, under status {@code tls}, so one query shows every refused caller. */
+  @Override
+  public void handshakeRefused() {
+    registry.counter("mcptunnel.edge.caller.refusals", "status", "tls").increment();
+  }
+
   PrometheusMeterRegistry registry() {
     return registry;
   }

@@ -52,7 +52,7 @@ public final class EdgeServer implements AutoCloseable {
    * field or file, e.g. {@code caller_listen :7845: Address already in use}.
    */
   public static EdgeServer start(EdgeConfig config) throws InterruptedException {
-    EdgeTls tls = EdgeTls.load(config.certFile(), config.keyFile());
+    EdgeTls tls = EdgeTls.load(config.certFile(), config.keyFile(), config.callerClientCaFile());
     FileTunnelRegistry registry = new FileTunnelRegistry(config.registryFile(), config.registryPollInterval());
     EdgeServer server;
     try {
@@ -72,6 +72,7 @@ public final class EdgeServer implements AutoCloseable {
         .addKeyValue("admin_addr", server.adminAddress().toString())
         .addKeyValue("tunnels", registry.all().size())
         .addKeyValue("callers", config.callers().size())
+        .addKeyValue("caller_certificates", tls.requestsClientCertificates() ? "requested" : "not requested")
         .addKeyValue("certificate_sha256", tls.fingerprint())
         .addKeyValue("transport", Transports.name())
         .addKeyValue("tls_provider", EdgeTls.provider().name())

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -17,17 +18,28 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
  * The edge's own certificate and key (one pair for both listeners), checked to belong together,
- * and the two server contexts built from it.
+ * the CA certificates that issue caller client certificates (none = callers use keys only), and
+ * the two server contexts built from them.
  */
-public record EdgeTls(TlsMaterial material) {
+public record EdgeTls(TlsMaterial material, List<X509Certificate> callerCas) {
+  public EdgeTls {
+    callerCas = List.copyOf(callerCas);
+  }
 
   /** Loads and checks the pair; errors name the file, e.g. {@code open /etc/mcptunnel/edge.key: permission denied}. */
   public static EdgeTls load(Path certFile, Path keyFile) {
-    return new EdgeTls(TlsMaterial.load(certFile, keyFile));
+    return load(certFile, keyFile, Optional.empty());
+  }
+
+  /** Loads the pair and, when given, the caller CAs ({@code caller_tls.client_ca_file}). */
+  public static EdgeTls load(Path certFile, Path keyFile, Optional<Path> callerCaFile) {
+    TlsMaterial material = TlsMaterial.load(certFile, keyFile);
+    return new EdgeTls(material, callerCaFile.map(CallerCaFile::load).orElse(List.of()));
   }
 
   public X509Certificate leaf() {
@@ -50,13 +62,23 @@ public record EdgeTls(TlsMaterial material) {
 
   /**
    * Callers: TLS 1.3 and 1.2 (callers are arbitrary clients), restricted to the cipher suites
-   * HTTP/2 permits (RFC 7540 §9.2), since the caller port speaks HTTP/2 from the first byte.
+   * HTTP/2 permits (RFC 7540 §9.2), since the caller port speaks HTTP/2 from the first byte. With
+   * caller CAs, a client certificate is requested but optional, so callers with keys still connect;
+   * one that is sent must chain to a caller CA or the handshake fails.
    */
   public SslContext callerContext() {
-    return build(SslContextBuilder.forServer(material.key(), material.chain()).sslProvider(provider())
+    SslContextBuilder builder = SslContextBuilder.forServer(material.key(), material.chain()).sslProvider(provider())
         .protocols("TLSv1.3", "TLSv1.2")
         .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-        .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2)), "caller");
+        .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2));
+    if (requestsClientCertificates()) {
+      builder.clientAuth(ClientAuth.OPTIONAL).trustManager(new CallerCertificateTrust(callerCas));
+    }
+    return build(builder, "caller");
+  }
+
+  public boolean requestsClientCertificates() {
+    return !callerCas.isEmpty();
   }
 
   /** BoringSSL where its native library loads (cheaper handshakes), the JDK otherwise; as the proxy does. */
@@ -80,6 +102,7 @@ public record EdgeTls(TlsMaterial material) {
   /** Names the certificate, never the key. */
   @Override
   public String toString() {
-    return "EdgeTls[subject=" + leaf().getSubjectX500Principal() + ", sha256=" + fingerprint() + "]";
+    return "EdgeTls[subject=" + leaf().getSubjectX500Principal() + ", sha256=" + fingerprint()
+        + ", callerCas=" + callerCas.size() + "]";
   }
 }

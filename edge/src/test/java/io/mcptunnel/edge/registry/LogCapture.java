@@ -6,18 +6,18 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Captures one class's log events, rendered as "LEVEL message key=value ...". */
-final class LogCapture implements AutoCloseable {
+/** Captures one class's log events, rendered as "LEVEL message key=value ...". Shared by the edge's tests. */
+public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger logger;
 
-  LogCapture(Class<?> source) {
+  public LogCapture(Class<?> source) {
     logger = (Logger) LoggerFactory.getLogger(source);
     appender.start();
     logger.addAppender(appender);
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (appender.list) {
       return appender.list.stream().map(LogCapture::render).toList();
     }

@@ -25,9 +25,18 @@ class EdgeConfigParserTest {
     return EdgeConfigParser.parse(yaml, "edge.yaml");
   }
 
+  static final String CERT_A = "c0ffee00".repeat(8);
+  static final String CERT_B = "fe".repeat(32);
+  static final String WITH_CALLER_CAS = MINIMAL + "caller_tls: {client_ca_file: /etc/caller-ca.pem}\n";
+
   /** The minimal config plus one caller whose fields are {@code fields} (flow-style map body). */
   static String withCaller(String fields) {
     return MINIMAL + "callers:\n  - {" + fields + "}\n";
+  }
+
+  /** As {@link #withCaller}, with caller CAs configured so callers may be pinned by certificate. */
+  static String withCertificateCaller(String fields) {
+    return WITH_CALLER_CAS + "callers:\n  - {" + fields + "}\n";
   }
 
   @Test
@@ -74,6 +83,7 @@ class EdgeConfigParserTest {
     assertThat(c.adminAddr()).hasToString("127.0.0.1:7846");
     assertThat(c.registryPollInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.callers()).isEmpty();
+    assertThat(c.callerClientCaFile()).isEmpty();
     assertThat(c.logLevel()).isEqualTo(EdgeConfig.LogLevel.INFO);
     assertThat(c.logFormat()).isEqualTo(EdgeConfig.LogFormat.JSON);
   }
@@ -98,6 +108,10 @@ class EdgeConfigParserTest {
       bad log level             | log_level: loud                    | log_level: "loud" is not valid (expected one of: debug, info, warn, error)
       bad log format            | log_format: xml                    | log_format: "xml" is not valid
       callers not a list        | callers: {name: x}                 | callers: cannot unmarshal !!map into a list
+      unknown caller_tls field  | caller_tls: {ca_file: /c.pem}      | unknown field "caller_tls.ca_file" (known fields of caller_tls: client_ca_file)
+      caller_tls not a map      | caller_tls: /c.pem                 | caller_tls: cannot unmarshal !!str into a map of fields
+      caller_tls without a file | caller_tls: {}                     | caller_tls.client_ca_file is required
+      client_ca_file not a path | caller_tls: {client_ca_file: [a]}  | caller_tls.client_ca_file: cannot unmarshal !!seq into string
       """)
   void topLevelRefusalsNameTheField(String name, String line, String message) {
     // A later duplicate key would be refused as a duplicate, so replace rather than append where needed.
@@ -111,7 +125,7 @@ class EdgeConfigParserTest {
       missing name          | organization: o, key_sha256: HASH                   | callers[0].name is required
       bad name              | name: 'a b', organization: o, key_sha256: HASH      | callers[0].name: "a b" is not valid
       missing organization  | name: a, key_sha256: HASH                           | callers[0].organization is required
-      missing key hash      | name: a, organization: o                            | callers[0].key_sha256 is required
+      missing key hash      | name: a, organization: o                            | callers[0]: key_sha256 or certificate_sha256 is required
       upper-case key hash   | name: a, organization: o, key_sha256: UPPER         | callers[0].key_sha256: expected 64 lowercase hex characters
       short key hash        | name: a, organization: o, key_sha256: abc123        | callers[0].key_sha256: expected 64 lowercase hex characters
       bad source            | name: a, organization: o, key_sha256: HASH, allowed_sources: [10.0.0.0/33] | callers[0].allowed_sources: "10.0.0.0/33" is not an IPv4 CIDR
@@ -121,6 +135,83 @@ class EdgeConfigParserTest {
   void callerRefusalsNameTheField(String name, String fields, String message) {
     String yaml = withCaller(fields.replace("HASH", HASH_A).replace("UPPER", HASH_B.toUpperCase()));
     assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeConfigException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void callersPinnedByCertificateAreRead() {
+    EdgeConfig c = parse(WITH_CALLER_CAS + """
+        callers:
+          - name: backend
+            organization: org_1
+            certificate_sha256: "%s"
+            allowed_sources: [10.0.0.0/8]
+          - name: migrating
+            organization: org_2
+            key_sha256: "%s"
+            certificate_sha256: "%s"
+          - name: legacy
+            organization: org_2
+            key_sha256: "%s"
+        """.formatted(CERT_A, HASH_A, CERT_B, HASH_B));
+    assertThat(c.callerClientCaFile()).contains(Path.of("/etc/caller-ca.pem"));
+    assertThat(c.callers()).containsExactly(
+        new Caller("backend", "org_1", null, CERT_A, List.of(Ipv4Cidr.parse("10.0.0.0/8"))),
+        new Caller("migrating", "org_2", HASH_A, CERT_B, List.of()),
+        new Caller("legacy", "org_2", HASH_B, null, List.of()));
+  }
+
+  @Test
+  void describeShowsCallerCasAndCertificatePinsButNoKeyHash() {
+    String text = parse(withCertificateCaller("name: backend, organization: org_1, certificate_sha256: '" + CERT_A
+        + "', key_sha256: " + HASH_B)).describe();
+    assertThat(text).contains("caller_tls:\n  client_ca_file: /etc/caller-ca.pem",
+        "certificate_sha256: \"" + CERT_A + "\"", "key_sha256: (set)").doesNotContain(HASH_B);
+    assertThat(parse(withCertificateCaller("name: b, organization: o, certificate_sha256: '" + CERT_A + "'")).describe())
+        .doesNotContain("key_sha256");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      upper-case fingerprint  | name: a, organization: o, certificate_sha256: UPPER  | callers[0].certificate_sha256: expected 64 lowercase hex characters (the SHA-256 of the caller's certificate in DER form
+      colon fingerprint       | name: a, organization: o, certificate_sha256: 'COLONS' | callers[0].certificate_sha256: expected 64 lowercase hex characters
+      short fingerprint       | name: a, organization: o, certificate_sha256: abc123 | callers[0].certificate_sha256: expected 64 lowercase hex characters
+      empty fingerprint       | name: a, organization: o, certificate_sha256: ''     | callers[0].certificate_sha256: expected 64 lowercase hex characters
+      fingerprint not a value | name: a, organization: o, certificate_sha256: [CERT] | callers[0].certificate_sha256: cannot unmarshal !!seq into string
+      all-digit fingerprint   | name: a, organization: o, certificate_sha256: DIGITS | callers[0].certificate_sha256: YAML read the value as a number; put the hash in quotes
+      bad key beside a pin    | name: a, organization: o, certificate_sha256: CERT, key_sha256: abc | callers[0].key_sha256: expected 64 lowercase hex characters
+      neither key nor pin     | name: a, organization: o, allowed_sources: [10.0.0.0/8] | callers[0]: key_sha256 or certificate_sha256 is required
+      """)
+  void certificatePinRefusalsNameTheField(String name, String fields, String message) {
+    String yaml = withCertificateCaller(fields.replace("UPPER", CERT_B.toUpperCase()).replace("DIGITS", "1".repeat(64))
+        .replace("COLONS", String.join(":", CERT_B.split("(?<=\\G..)")).toUpperCase()).replace("CERT", CERT_A));
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeConfigException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void aCertificatePinNeedsTheCallerCas() {
+    assertThatThrownBy(() -> parse(withCaller("name: a, organization: o, certificate_sha256: '" + CERT_A + "'")))
+        .isInstanceOf(EdgeConfigException.class)
+        .hasMessage("callers[0].certificate_sha256: needs caller_tls.client_ca_file (the CA certificates that issue "
+            + "caller certificates), so that the edge asks for a client certificate");
+  }
+
+  @Test
+  void callerCasWithoutCertificateCallersAreAccepted() {
+    // An operator may put the CAs in place before pinning the first certificate; key callers are unaffected.
+    EdgeConfig c = parse(WITH_CALLER_CAS + "callers:\n  - {name: a, organization: o, key_sha256: " + HASH_A + "}\n");
+    assertThat(c.callerClientCaFile()).isPresent();
+    assertThat(c.callers()).extracting(Caller::usesCertificate).containsExactly(false);
+  }
+
+  @Test
+  void duplicateCertificatePinsAreRefused() {
+    String yaml = WITH_CALLER_CAS + """
+        callers:
+          - {name: a, organization: o1, certificate_sha256: "%s"}
+          - {name: b, organization: o2, key_sha256: "%s", certificate_sha256: "%s"}
+        """.formatted(CERT_A, HASH_A, CERT_A);
+    assertThatThrownBy(() -> parse(yaml))
+        .hasMessage("callers[1].certificate_sha256: duplicate certificate (also callers[0])");
   }
 
   @Test
