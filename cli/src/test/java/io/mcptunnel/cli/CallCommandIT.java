@@ -47,6 +47,16 @@ class CallCommandIT {
   }
 
   @Test
+  void aCallerAuthenticatedByItsClientCertificateNeedsNoKey() {
+    List<String> all = new ArrayList<>(List.of("call", "https://mcp." + TunnelStack.DOMAIN + "/mcp", "--tool", "echo",
+        "--args", "{\"message\": \"by certificate\"}"));
+    all.addAll(stack.certificateCallerArgs());
+    CliRun r = CliRun.of(all.toArray(String[]::new));
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("by certificate\n");
+  }
+
+  @Test
   void argumentsAreJsonValues() {
     CliRun r = call("https://mcp." + TunnelStack.DOMAIN + "/mcp", "--tool", "add", "--args", "{\"a\": 2, \"b\": 40}");
     assertThat(r.exit()).as(r.err()).isZero();

@@ -11,6 +11,8 @@ import io.mcptunnel.connector.ConnectorConfig;
 import io.mcptunnel.edge.callers.CallerAdmission;
 import io.mcptunnel.edge.server.EdgeConfigParser;
 import io.mcptunnel.edge.server.EdgeServer;
+import io.mcptunnel.pki.Fingerprints;
+import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.proxy.ProxyServer;
 import io.mcptunnel.proxy.config.ProxyConfigParser;
@@ -39,9 +41,13 @@ final class TunnelStack implements AutoCloseable {
   final Path dir;
   final TestPki edgePki = TestPki.create("edge-ca");
   final TestPki tunnelPki = TestPki.create("tunnel-ca");
+  final TestPki callerPki = TestPki.create("caller-ca");
   final Path edgeCa;
   final Path tunnelCa;
   final Path callerKeyFile;
+  /** A client certificate and key that the edge pins to the caller "batch" (no caller key). */
+  final Path clientCert;
+  final Path clientKey;
   final ProxyServer proxy;
   final EdgeServer edge;
   final Connector connector;
@@ -54,6 +60,11 @@ final class TunnelStack implements AutoCloseable {
       edgeCa = edgePki.writeCa(dir.resolve("edge-ca.pem"));
       tunnelCa = tunnelPki.writeCa(dir.resolve("tunnel-ca.pem"));
       callerKeyFile = Files.writeString(dir.resolve("caller.key"), CALLER_KEY);
+      IssuedCertificate batch = callerPki.client("batch");
+      clientCert = dir.resolve("batch.crt");
+      clientKey = dir.resolve("batch.key");
+      TestPki.write(batch, clientCert, clientKey);
+      Path callerCa = callerPki.writeCa(dir.resolve("caller-ca.pem"));
       TestPki.write(tunnelPki.server(DOMAIN, "*." + DOMAIN), dir.resolve("proxy.crt"), dir.resolve("proxy.key"));
       TestPki.write(edgePki.server("edge.test", "localhost"), dir.resolve("edge.crt"), dir.resolve("edge.key"));
       StringBuilder routeYaml = new StringBuilder();
@@ -93,12 +104,17 @@ final class TunnelStack implements AutoCloseable {
             cert_file: %s
             key_file: %s
           registry_file: %s
+          caller_tls:
+            client_ca_file: %s
           callers:
             - name: backend
               organization: org_1
               key_sha256: "%s"
-          """.formatted(dir.resolve("edge.crt"), dir.resolve("edge.key"), dir.resolve("tunnels.yaml"),
-          CallerAdmission.sha256Hex(CALLER_KEY)))));
+            - name: batch
+              organization: org_1
+              certificate_sha256: "%s"
+          """.formatted(dir.resolve("edge.crt"), dir.resolve("edge.key"), dir.resolve("tunnels.yaml"), callerCa,
+          CallerAdmission.sha256Hex(CALLER_KEY), Fingerprints.sha256Hex(batch.certificate())))));
       started.add(edge);
       String encoded = token.encode();
       connector = Connector.start(new ConnectorConfig(List.of(edge.connectorAddress()), "edge.test",
@@ -119,6 +135,13 @@ final class TunnelStack implements AutoCloseable {
   List<String> callerArgs() {
     return List.of("--edge", "localhost:" + edge.callerAddress().getPort(), "--edge-ca", edgeCa.toString(),
         "--caller-key-file", callerKeyFile.toString(), "--tunnel", DOMAIN + "=" + tunnelCa);
+  }
+
+  /** The same, authenticating by the pinned client certificate instead of a key. */
+  List<String> certificateCallerArgs() {
+    return List.of("--edge", "localhost:" + edge.callerAddress().getPort(), "--edge-ca", edgeCa.toString(),
+        "--client-cert", clientCert.toString(), "--client-key", clientKey.toString(),
+        "--tunnel", DOMAIN + "=" + tunnelCa);
   }
 
   CallerSettings callerSettings() {
