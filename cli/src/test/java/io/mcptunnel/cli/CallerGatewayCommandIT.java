@@ -78,7 +78,7 @@ class CallerGatewayCommandIT {
       assertThat(out.get("echo").asText()).contains(marker);
     }
 
-    gateway.process.toHandle().destroy(); // SIGTERM
+    gateway.sigterm();
     assertThat(gateway.awaitExit(30)).as("exit code; stderr: %s", gateway.stderr).isZero();
     String output = String.join("\n", gateway.stdout) + String.join("\n", gateway.stderr);
     assertThat(output).contains("\"msg\":\"request\"").doesNotContain(TunnelStack.CALLER_KEY);

@@ -109,7 +109,7 @@ class CallerGatewayIT {
       }
     }
     assertThat(count).isEqualTo(n);
-    assertThat(md.digest()).isEqualTo(digest(n, 3));
+    assertThat(md.digest()).isEqualTo(HttpTestServer.sha256Of(n, 3));
 
     byte[] body = new byte[8 * 1024 * 1024 + 3];
     HttpTestServer.fill(body, 0, 11);
@@ -189,16 +189,5 @@ class CallerGatewayIT {
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("tunnel session failed").doesNotContain("ck_wrong_key");
     }
-  }
-
-  static byte[] digest(long n, long seed) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    for (long at = 0; at < n; ) {
-      byte[] chunk = new byte[(int) Math.min(65536, n - at)];
-      HttpTestServer.fill(chunk, at, seed);
-      md.update(chunk);
-      at += chunk.length;
-    }
-    return md.digest();
   }
 }

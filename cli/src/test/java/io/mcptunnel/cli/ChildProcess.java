@@ -19,11 +19,13 @@ final class ChildProcess implements AutoCloseable {
   final Process process;
   final List<String> stdout = new CopyOnWriteArrayList<>();
   final List<String> stderr = new CopyOnWriteArrayList<>();
+  private final Thread outReader;
+  private final Thread errReader;
 
   private ChildProcess(Process process) {
     this.process = process;
-    drain(process.getInputStream(), stdout);
-    drain(process.getErrorStream(), stderr);
+    outReader = drain(process.getInputStream(), stdout);
+    errReader = drain(process.getErrorStream(), stderr);
   }
 
   static ChildProcess start(Path dir, Map<String, String> env, List<String> command) throws IOException {
@@ -60,10 +62,18 @@ final class ChildProcess implements AutoCloseable {
     fail("no matching line within %d s; stdout: %s stderr: %s", seconds, stdout, stderr);
   }
 
+  /** SIGTERM, as an orchestrator sends it (not {@code Process.destroy()}, which also closes our pipe ends). */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
+  /** The exit status, once the output up to the end is read too. */
   int awaitExit(int seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       fail("still running after %d s; stdout: %s stderr: %s", seconds, stdout, stderr);
     }
+    outReader.join(5_000);
+    errReader.join(5_000);
     return process.exitValue();
   }
 
@@ -74,7 +84,7 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  private static void drain(InputStream in, List<String> into) {
+  private static Thread drain(InputStream in, List<String> into) {
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -86,5 +96,6 @@ final class ChildProcess implements AutoCloseable {
     }, "child-output");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 }

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,14 +26,12 @@ class ProxyRunCommandIT {
   @TempDir
   Path dir;
 
-  private Process process;
-  private final List<String> stdout = new CopyOnWriteArrayList<>();
-  private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private ChildProcess child;
 
   @AfterEach
   void kill() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
+    if (child != null) {
+      child.close();
     }
   }
 
@@ -47,12 +41,10 @@ class ProxyRunCommandIT {
     int admin = ProxyFiles.freePort();
     Path config = files.config("127.0.0.1:" + ProxyFiles.freePort(), "127.0.0.1:" + admin, "");
 
-    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "proxy", "run", "--config", config.toString(), "--cert-poll-interval", "1s")
-        .start();
-    Thread out = drain(process.getInputStream(), stdout);
-    Thread err = drain(process.getErrorStream(), stderr);
+    child = ChildProcess.mcptunnel(dir, Map.of(),
+        List.of("proxy", "run", "--config", config.toString(), "--cert-poll-interval", "1s"));
+    List<String> stdout = child.stdout;
+    List<String> stderr = child.stderr;
 
     awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"), "\"proxy started\"");
     assertThat(stdout).as("log lines").isNotEmpty();
@@ -61,13 +53,8 @@ class ProxyRunCommandIT {
     }
     assertThat(stdout).anyMatch(l -> json(l).path("msg").asText().equals("proxy started"));
 
-    // SIGTERM, as an orchestrator sends it. Not Process.destroy(): that also closes our ends of the
-    // child's pipes, and the shutdown log lines written afterwards would be lost.
-    process.toHandle().destroy();
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited within 20 s; stderr: %s", stderr).isTrue();
-    assertThat(process.exitValue()).as("exit code; stderr: %s", stderr).isZero();
-    out.join(5_000); // the readers end at end-of-stream, after the last lines
-    err.join(5_000);
+    child.sigterm();
+    assertThat(child.awaitExit(20)).as("exit code; stderr: %s", stderr).isZero();
     assertThat(stdout).anyMatch(l -> json(l).path("msg").asText().equals("proxy shutting down"));
     assertThat(stdout).as("stderr: %s", stderr).anyMatch(l -> json(l).path("msg").asText().equals("proxy stopped"));
     assertThat(stderr).isEmpty();
@@ -77,37 +64,32 @@ class ProxyRunCommandIT {
   void demoWritesThrowawayMaterialWithPrivateKeyModesAndServes() throws Exception {
     int admin = ProxyFiles.freePort();
     Path demo = dir.resolve("demo");
-    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "proxy", "demo",
-        "--dir", demo.toString(), "--listen", "127.0.0.1:" + ProxyFiles.freePort(), "--admin", "127.0.0.1:" + admin)
-        .start();
-    drain(process.getInputStream(), stdout);
-    drain(process.getErrorStream(), stderr);
+    child = ChildProcess.mcptunnel(dir, Map.of(), List.of("proxy", "demo",
+        "--dir", demo.toString(), "--listen", "127.0.0.1:" + ProxyFiles.freePort(), "--admin", "127.0.0.1:" + admin));
 
     awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"), "proxy started");
     assertThat(java.nio.file.Files.getPosixFilePermissions(demo.resolve("tls.key")))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     assertThat(io.mcptunnel.proxy.config.ProxyConfigParser.parse(demo.resolve("config.yaml")).routes())
         .containsKey("mcp");
-    assertThat(stderr).anyMatch(l -> l.contains("mcp-call.mjs"));
+    assertThat(child.stderr).anyMatch(l -> l.contains("mcp-call.mjs"));
 
-    process.toHandle().destroy();
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("exit code; stderr: %s", stderr).isZero();
+    child.sigterm();
+    assertThat(child.awaitExit(20)).as("exit code; stderr: %s", child.stderr).isZero();
   }
 
   private void awaitReady(URI readyz, String startedMarker) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+      if (!child.process.isAlive()) {
         fail("proxy exited with %d before it was ready; stderr: %s stdout: %s",
-            process.exitValue(), stderr, stdout);
+            child.process.exitValue(), child.stderr, child.stdout);
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(1)).build(),
             HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && stdout.stream().anyMatch(l -> l.contains(startedMarker))) {
+        if (r.statusCode() == 200 && child.stdout.stream().anyMatch(l -> l.contains(startedMarker))) {
           return;
         }
       } catch (IOException notYet) {
@@ -115,7 +97,7 @@ class ProxyRunCommandIT {
       }
       Thread.sleep(100);
     }
-    fail("/readyz did not answer 200 within 30 s; stderr: %s stdout: %s", stderr, stdout);
+    fail("/readyz did not answer 200 within 30 s; stderr: %s stdout: %s", child.stderr, child.stdout);
   }
 
   private static JsonNode json(String line) {
@@ -124,20 +106,5 @@ class ProxyRunCommandIT {
     } catch (IOException e) {
       throw new AssertionError("not a JSON log line: " + line, e);
     }
-  }
-
-  private static Thread drain(InputStream in, List<String> into) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          into.add(line);
-        }
-      } catch (IOException closed) {
-        // the process ended
-      }
-    }, "drain");
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 }

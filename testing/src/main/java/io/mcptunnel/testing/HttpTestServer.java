@@ -131,6 +131,22 @@ public final class HttpTestServer implements AutoCloseable {
     }
   }
 
+  /** The SHA-256 of what {@code /bytes?n=N&seed=S} sends, to compare a download against. */
+  public static byte[] sha256Of(long n, long seed) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (long at = 0; at < n; ) {
+        byte[] chunk = new byte[(int) Math.min(65536, n - at)];
+        fill(chunk, at, seed);
+        md.update(chunk);
+        at += chunk.length;
+      }
+      return md.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     sseGate.countDown();
