@@ -1,6 +1,8 @@
 package io.mcptunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.mcptunnel.caller.CallerSettings;
 import io.mcptunnel.caller.StaticTunnelCas;
@@ -25,9 +27,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,31 +42,39 @@ class CallerGatewayIT {
   static final String MCP_HOST = "mcp." + TunnelStack.DOMAIN;
   static final String FILES_HOST = "files." + TunnelStack.DOMAIN;
 
-  @TempDir Path dir;
-  SampleMcpServer mcp;
-  HttpTestServer files;
-  TunnelStack stack;
+  @TempDir static Path dir;
+  static SampleMcpServer mcp;
+  static HttpTestServer files;
+  static TunnelStack stack;
   TunnelCaller caller;
   CallerGateway gateway;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void startStack() throws Exception {
     mcp = SampleMcpServer.start("127.0.0.1");
     files = HttpTestServer.start("127.0.0.1");
     stack = new TunnelStack(dir, Map.of("mcp", mcp.url(), "files", "http://127.0.0.1:" + files.port()));
+  }
+
+  @AfterAll
+  static void stopStack() throws Exception {
+    stack.close();
+    files.close();
+    mcp.close();
+  }
+
+  @BeforeEach
+  void startGateway() throws Exception {
     caller = TunnelCaller.start(stack.callerSettings());
     gateway = CallerGateway.start(caller, new InetSocketAddress("127.0.0.1", 0));
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stopGateway() {
     gateway.close(Duration.ZERO);
     caller.close();
-    stack.close();
-    files.close();
-    mcp.close();
   }
 
   URI url(String host, String path) {
@@ -87,10 +100,15 @@ class CallerGatewayIT {
 
   @Test
   void theUpstreamSeesTheTunnelHostAndTheRestOfThePath() throws Exception {
+    String marker = UUID.randomUUID().toString();
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(url(FILES_HOST, "/headers?x=1"))
-        .header("Authorization", "Bearer user-token").build(), HttpResponse.BodyHandlers.ofString());
+        .header("Authorization", "Bearer user-token").header("X-Test-Id", marker).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     Map<String, String> seen = files.takeHeaders();
+    while (seen != null && !marker.equals(seen.get("x-test-id"))) {
+      seen = files.takeHeaders(); // requests of earlier tests
+    }
     assertThat(seen).containsEntry("host", FILES_HOST).containsEntry("authorization", "Bearer user-token");
   }
 
@@ -139,14 +157,36 @@ class CallerGatewayIT {
 
   @Test
   void sequentialRequestsReuseWarmInnerSessions() throws Exception {
+    double before = streamsOpened();
     for (int i = 0; i < 20; i++) {
       // A fresh client connection each time: the inner sessions are pooled behind the gateway.
       HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       assertThat(fresh.send(HttpRequest.newBuilder(url(FILES_HOST, "/headers"))
           .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
-    double sessions = stack.proxy.registry().get("mcptunnel.proxy.sessions.active").gauge().value();
-    assertThat(sessions).as("inner sessions at the proxy (one pool per caller event loop)").isBetween(1.0, 2.0);
+    assertThat(streamsOpened() - before).as("inner sessions opened (one pool per caller event loop)")
+        .isBetween(1.0, 2.0);
+  }
+
+  static double streamsOpened() {
+    var c = stack.edge.meterRegistry().find("mcptunnel.edge.caller.streams").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void closingTheGatewayLetsARequestUnderWayFinishAndAcceptsNoMore() throws Exception {
+    CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(url(FILES_HOST, "/slow"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(files.awaitSlowStarted()).isTrue();
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> gateway.close(Duration.ofSeconds(20)));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> new java.net.Socket(
+        "127.0.0.1", gateway.address().getPort()).close()).isInstanceOf(java.net.ConnectException.class));
+    assertThat(closed).isNotDone();
+    files.releaseSlow();
+    HttpResponse<String> r = slow.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("finally");
+    closed.get(30, TimeUnit.SECONDS);
   }
 
   @Test

@@ -85,10 +85,12 @@ public final class CallerGateway implements AutoCloseable {
 
   /**
    * Stops accepting, lets exchanges under way finish for up to {@code grace}, then closes client
-   * connections and idle inner sessions.
+   * connections and idle inner sessions. Later calls do nothing.
    */
   public void close(Duration grace) {
-    draining.set(true);
+    if (draining.getAndSet(true)) {
+      return; // closed (or closing) already
+    }
     listener.close().syncUninterruptibly();
     for (Channel client : clients) {
       HttpExchangeHandler h = client.pipeline().get(HttpExchangeHandler.class);
