@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -153,6 +155,31 @@ class CallerGatewayIT {
       rest.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     assertThat(rest.get(30, TimeUnit.SECONDS)).isNotEmpty();
+  }
+
+  @Test
+  void concurrentClientsEachGetTheirOwnBytes() throws Exception {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      long n = 200_000 + i;
+      long seed = i;
+      // Separate clients: separate connections, spread over the gateway's event loops.
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      all.add(client.sendAsync(HttpRequest.newBuilder(url(FILES_HOST, "/bytes?n=" + n + "&seed=" + seed)).build(),
+          HttpResponse.BodyHandlers.ofByteArray()).thenAccept(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(sha256(r.body())).isEqualTo(HttpTestServer.sha256Of(n, seed));
+          }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+  }
+
+  static byte[] sha256(byte[] b) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
