@@ -446,6 +446,24 @@ class TunnelPathIT {
   }
 
   @Test
+  void hundredsOfShortStreamsDoNotCostTheirConnections() throws Exception {
+    EdgeConnection connector = connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+    EdgeSession caller = EdgeSession.connect(group, callerListener.address(), "edge.test", edgePki.clientContext(),
+        CALLER_KEY).get(20, TimeUnit.SECONDS);
+    // More than the 200 stream resets in 30 s that an HTTP/2 server takes for an attack (and then
+    // closes the connection): ending a stream must not reset it, on any hop.
+    for (int i = 0; i < 250; i++) {
+      Channel stream = caller.openStream(HOST).get(20, TimeUnit.SECONDS);
+      stream.close().get(20, TimeUnit.SECONDS);
+    }
+    assertThat(caller.isOpen()).as("caller connection").isTrue();
+    assertThat(connector.channel().isActive()).as("connector connection").isTrue();
+    assertThat(sessions.connections(TUNNEL)).hasSize(1);
+    caller.close();
+  }
+
+  @Test
   void aWrongSecretIsRefused() {
     TunnelToken forged = TunnelToken.generate(TUNNEL, "tok_1");
     assertThatThrownBy(() -> connect(forged)).isInstanceOf(ExecutionException.class)
