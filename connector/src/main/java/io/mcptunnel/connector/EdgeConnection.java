@@ -1,5 +1,6 @@
 package io.mcptunnel.connector;
 
+import io.mcptunnel.netty.Http2Liveness;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.netty.buffer.Unpooled;
@@ -29,6 +30,7 @@ import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -65,6 +67,17 @@ public final class EdgeConnection {
   /** As above; {@code originTls} (null for a ws:// origin) secures the WebSocket to a wss:// origin. */
   public static CompletableFuture<EdgeConnection> connect(EventLoopGroup group, InetSocketAddress edge,
       String edgeServerName, SslContext tls, String token, URI origin, SslContext originTls, ConnectorMetrics metrics) {
+    return connect(group, edge, edgeServerName, tls, token, origin, originTls, metrics, Http2Liveness.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * As above, with the liveness interval of the connection: once up, an edge that has sent nothing
+   * for {@code liveness} is PINGed, and the connection closed if it stays silent for another
+   * {@code liveness} (a half-open connection the OS has not noticed), so its slot reconnects.
+   */
+  public static CompletableFuture<EdgeConnection> connect(EventLoopGroup group, InetSocketAddress edge,
+      String edgeServerName, SslContext tls, String token, URI origin, SslContext originTls, ConnectorMetrics metrics,
+      Duration liveness) {
     CompletableFuture<EdgeConnection> result = new CompletableFuture<>();
     String connectorId = UUID.randomUUID().toString();
     Transports.client(group)
@@ -75,7 +88,8 @@ public final class EdgeConnection {
             HttpClientCodec http = new HttpClientCodec();
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), edgeServerName, edge.getPort()));
             ch.pipeline().addLast("http", http);
-            ch.pipeline().addLast("upgrade", new HttpClientUpgradeHandler(http, new ReverseH2(origin, originTls, metrics), 8192));
+            ch.pipeline().addLast("upgrade",
+                new HttpClientUpgradeHandler(http, new ReverseH2(origin, originTls, metrics, liveness), 8192));
             ch.pipeline().addLast("registration", new Registration(token, connectorId, edgeServerName, result, metrics));
           }
         })
@@ -89,7 +103,8 @@ public final class EdgeConnection {
   }
 
   /** After the 101: HTTP/2, this side serving the streams the edge opens. */
-  private record ReverseH2(URI origin, SslContext originTls, ConnectorMetrics metrics) implements HttpClientUpgradeHandler.UpgradeCodec {
+  private record ReverseH2(URI origin, SslContext originTls, ConnectorMetrics metrics, Duration liveness)
+      implements HttpClientUpgradeHandler.UpgradeCodec {
     @Override
     public CharSequence protocol() {
       return TunnelProtocol.UPGRADE;
@@ -102,6 +117,7 @@ public final class EdgeConnection {
 
     @Override
     public void upgradeTo(ChannelHandlerContext ctx, FullHttpResponse upgradeResponse) {
+      ctx.pipeline().addFirst("liveness", new Http2Liveness(liveness, "edge"));
       ctx.pipeline().addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
       ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
         @Override

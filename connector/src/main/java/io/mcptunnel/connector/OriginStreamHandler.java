@@ -34,6 +34,8 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
   private final URI origin;
   private final SslContext originTls;
   private final ConnectorMetrics metrics;
+  /** Set on the stream's event loop once stream and WebSocket relay to each other. */
+  private boolean joined;
 
   OriginStreamHandler(URI origin, SslContext originTls, ConnectorMetrics metrics) {
     this.origin = origin;
@@ -58,7 +60,7 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
     stream.closeFuture().addListener(f -> metrics.streamClosed());
     WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(origin).maxFramePayloadLength(MAX_FRAME_BYTES).handleCloseFrames(true).build();
-    Transports.client(stream.eventLoop())
+    Channel originChannel = Transports.client(stream.eventLoop())
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -77,7 +79,14 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
             metrics.originFailed();
             respond(ctx, "502", true);
           }
-        });
+        }).channel();
+    // A stream that ends before it is joined (say its edge connection died) must not leave the
+    // WebSocket to the proxy behind; once joined, the relay closes each side after the other.
+    stream.closeFuture().addListener(f -> {
+      if (!joined) {
+        originChannel.close();
+      }
+    });
   }
 
   private static void respond(ChannelHandlerContext ctx, String status, boolean end) {
@@ -96,11 +105,16 @@ final class OriginStreamHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
         Channel originChannel = ctx.channel();
+        if (!stream.isActive()) {
+          ctx.close(); // the stream ended while the WebSocket came up: nothing to relay
+          return;
+        }
         ctx.pipeline().remove(this);
         originChannel.pipeline().addLast("frames", new BinaryFrameCodec());
         stream.pipeline().addFirst("bytes", new StreamFrameCodec());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         stream.pipeline().remove(OriginStreamHandler.this);
+        joined = true;
         ByteRelay.join(stream, originChannel);
         return;
       }

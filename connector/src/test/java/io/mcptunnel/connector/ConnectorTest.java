@@ -11,9 +11,11 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,6 +100,25 @@ class ConnectorTest {
     edge.dropConnections();
     await().atMost(Duration.ofSeconds(10)).until(() -> edge.tokens.size() == 2 && connector.liveConnections() == 1);
     assertThat(edge.tokens).containsExactly("token-1", "token-2");
+  }
+
+  @Test
+  void aStreamThatEndsBeforeItsWebSocketIsUpHangsUpOnTheProxy() throws Exception {
+    connect(1, Duration.ofSeconds(1));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> edge.connections.size() == 1 && connector.liveConnections() == 1);
+    Http2StreamChannel stream = edge.openStream(edge.connections.get(0), TestEdge.queue());
+    stuckOrigin.setSoTimeout(10_000);
+    try (Socket origin = stuckOrigin.accept()) {
+      stream.close(); // its caller went away, or its edge connection died, before the proxy answered
+      // The connector hangs up at once rather than when its WebSocket handshake times out (10 s).
+      origin.setSoTimeout(3_000);
+      InputStream in = origin.getInputStream();
+      while (in.read() != -1) {
+        // the WebSocket upgrade request, then the end
+      }
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> connector.activeStreams() == 0);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.mcptunnel.edge;
 
 import io.mcptunnel.edge.registry.ConnectorAdmission;
 import io.mcptunnel.edge.registry.TunnelRegistry;
+import io.mcptunnel.netty.Http2Liveness;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.netty.buffer.Unpooled;
@@ -29,6 +30,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import org.slf4j.Logger;
@@ -52,6 +54,17 @@ public final class ConnectorListener implements AutoCloseable {
 
   public static ConnectorListener bind(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
       SslContext tls, TunnelRegistry registry, ConnectorSessions sessions) throws InterruptedException {
+    return bind(boss, workers, address, tls, registry, sessions, Http2Liveness.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * As above, with the liveness interval of admitted connections: one that has sent nothing for
+   * {@code liveness} is PINGed, and closed if it stays silent for another {@code liveness}, so a
+   * connector that vanished without closing its connection stops getting streams.
+   */
+  public static ConnectorListener bind(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
+      SslContext tls, TunnelRegistry registry, ConnectorSessions sessions, Duration liveness)
+      throws InterruptedException {
     Channel ch = Transports.server(boss, workers)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -59,8 +72,8 @@ public final class ConnectorListener implements AutoCloseable {
             HttpServerCodec http = new HttpServerCodec();
             c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
             c.pipeline().addLast("http", http);
-            c.pipeline().addLast("upgrade", new HttpServerUpgradeHandler(http,
-                protocol -> TunnelProtocol.UPGRADE.contentEquals(protocol) ? new ReverseH2(registry, sessions) : null,
+            c.pipeline().addLast("upgrade", new HttpServerUpgradeHandler(http, protocol ->
+                TunnelProtocol.UPGRADE.contentEquals(protocol) ? new ReverseH2(registry, sessions, liveness) : null,
                 8192));
             c.pipeline().addLast("refusal", new Refusal());
           }
@@ -79,7 +92,7 @@ public final class ConnectorListener implements AutoCloseable {
   }
 
   /** Admits by token, then switches the connection to HTTP/2 with the edge as client. */
-  private record ReverseH2(TunnelRegistry registry, ConnectorSessions sessions)
+  private record ReverseH2(TunnelRegistry registry, ConnectorSessions sessions, Duration liveness)
       implements HttpServerUpgradeHandler.UpgradeCodec {
     @Override
     public Collection<CharSequence> requiredUpgradeHeaders() {
@@ -126,18 +139,29 @@ public final class ConnectorListener implements AutoCloseable {
           }
           ReferenceCountUtil.release(msg);
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+          // Typically the connector's socket reset; the close ends the connection's streams.
+          LOG.atDebug().addKeyValue("tunnel", a.tunnel().id()).addKeyValue("reason", String.valueOf(cause))
+              .log("connector connection failed");
+          c.close();
+        }
       });
       ctx.pipeline().remove("refusal");
+      ctx.pipeline().addFirst("liveness", new Http2Liveness(liveness, "connector"));
       sessions.add(a.tunnel().id(), ctx.channel());
       // An archive that landed between admission and here must still sever this connection.
       if (registry.byId(a.tunnel().id()).map(t -> t.archived()).orElse(true)) {
         ctx.close();
         return;
       }
-      LOG.atInfo().addKeyValue("tunnel", a.tunnel().id())
-          .addKeyValue("connector_id", request.headers().get(TunnelProtocol.CONNECTOR_ID_HEADER, ""))
-          .addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
-          .log("connector registered");
+      String connectorId = request.headers().get(TunnelProtocol.CONNECTOR_ID_HEADER, "");
+      String remote = String.valueOf(ctx.channel().remoteAddress());
+      LOG.atInfo().addKeyValue("tunnel", a.tunnel().id()).addKeyValue("connector_id", connectorId)
+          .addKeyValue("remote", remote).log("connector registered");
+      ctx.channel().closeFuture().addListener(f -> LOG.atInfo().addKeyValue("tunnel", a.tunnel().id())
+          .addKeyValue("connector_id", connectorId).addKeyValue("remote", remote).log("connector disconnected"));
     }
   }
 

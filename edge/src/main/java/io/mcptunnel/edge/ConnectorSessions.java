@@ -34,7 +34,12 @@ public final class ConnectorSessions {
   }
 
   public int count(String tunnelId) {
-    return (int) byTunnel.getOrDefault(tunnelId, List.of()).stream().filter(Channel::isActive).count();
+    return connections(tunnelId).size();
+  }
+
+  /** The tunnel's live connector connections right now, in registration order. */
+  public List<Channel> connections(String tunnelId) {
+    return byTunnel.getOrDefault(tunnelId, List.of()).stream().filter(Channel::isActive).toList();
   }
 
   /** Applies a state change: an archived tunnel loses every connection at once. */

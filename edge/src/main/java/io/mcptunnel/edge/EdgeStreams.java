@@ -2,9 +2,11 @@ package io.mcptunnel.edge;
 
 import io.mcptunnel.netty.StreamFrameCodec;
 import io.mcptunnel.tunnel.TunnelProtocol;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -67,6 +69,9 @@ public final class EdgeStreams {
           ready.complete(ctx.channel());
         } else {
           ready.completeExceptionally(new StreamRefusedException("connector answered " + status));
+          // End this side too: the refused stream then closes cleanly instead of with a reset, which the
+          // connector would count toward HTTP/2's reset-flood limit (and close the connection after 200).
+          ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
           ctx.close();
         }
         return;

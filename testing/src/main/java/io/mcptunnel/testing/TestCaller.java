@@ -136,6 +136,9 @@ public final class TestCaller implements AutoCloseable {
           byteChannel.close();
         }
       });
+      // A stream that closed before the handlers above were added never tells them: fail, do not wait.
+      byteChannel.closeFuture().addListener(f -> ready.completeExceptionally(
+          new java.nio.channels.ClosedChannelException()));
     });
     return ready;
   }
