@@ -1,14 +1,18 @@
 package io.mcptunnel.caller;
 
+import io.mcptunnel.netty.Http2Liveness;
 import io.mcptunnel.netty.StreamFrameCodec;
 import io.mcptunnel.netty.Transports;
 import io.mcptunnel.tunnel.TunnelProtocol;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -51,6 +55,8 @@ public final class EdgeSession implements AutoCloseable {
           @Override
           protected void initChannel(Channel ch) {
             var ssl = edgeTls.newHandler(ch.alloc(), edgeName, edge.getPort());
+            // First, so a half-open connection to the edge is noticed and replaced (see Http2Liveness).
+            ch.pipeline().addLast("liveness", new Http2Liveness(Http2Liveness.DEFAULT_INTERVAL, "edge"));
             ch.pipeline().addLast("tls", ssl);
             ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient().build());
             ch.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
@@ -141,9 +147,14 @@ public final class EdgeSession implements AutoCloseable {
       }
     }
 
+    /**
+     * The edge has ended its side; ending ours closes the stream cleanly. A reset instead would count
+     * toward the edge's rapid-reset guard, and enough refusals would cost the whole connection.
+     */
     private void fail(ChannelHandlerContext ctx) {
       ready.completeExceptionally(new StreamRejectedException(refusedStatus, reason.toString().trim()));
-      ctx.close();
+      ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true))
+          .addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

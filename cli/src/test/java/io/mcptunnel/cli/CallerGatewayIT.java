@@ -245,6 +245,24 @@ class CallerGatewayIT {
   }
 
   @Test
+  void hundredsOfRefusedStreamsDoNotCostTheEdgeConnection() throws Exception {
+    CallerSettings good = stack.callerSettings();
+    var cas = io.mcptunnel.pki.PemFiles.readCertificates(stack.tunnelCa);
+    CallerSettings withUnknownTunnel = new CallerSettings(good.edges(), good.edgeTls(), good.callerKey(),
+        new StaticTunnelCas(Map.of(TunnelStack.DOMAIN, cas, "nope.tunnel.test", cas)), 1);
+    try (TunnelCaller other = TunnelCaller.start(withUnknownTunnel);
+         CallerGateway g = CallerGateway.start(other, new InetSocketAddress("127.0.0.1", 0))) {
+      // More than the 200 resets in 30 s that make an HTTP/2 server drop the connection.
+      for (int i = 0; i < 250; i++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + g.address().getPort() + "/mcp.nope.tunnel.test/mcp")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("request %d: %s", i, r.body()).isEqualTo(404);
+        assertThat(r.body()).contains("no such tunnel");
+      }
+    }
+  }
+
+  @Test
   void aRefusedCallerKeyIsABadGatewayNotAnOauthChallenge() throws Exception {
     CallerSettings good = stack.callerSettings();
     CallerSettings wrongKey = new CallerSettings(good.edges(), good.edgeTls(), "ck_wrong_key_000000000000",

@@ -289,7 +289,7 @@ class TunnelPathIT extends TunnelHarness {
           }, end));
       end.get(120, TimeUnit.SECONDS);
       assertThat(count[0]).isEqualTo(n);
-      assertThat(down.digest()).isEqualTo(digest(n, 5));
+      assertThat(down.digest()).isEqualTo(HttpTestServer.sha256Of(n, 5));
 
       byte[] body = new byte[8 * 1024 * 1024 + 3];
       HttpTestServer.fill(body, 0, 9);
@@ -298,17 +298,6 @@ class TunnelPathIT extends TunnelHarness {
       assertThat(up.text()).isEqualTo(java.util.HexFormat.of().formatHex(
           java.security.MessageDigest.getInstance("SHA-256").digest(body)) + " " + body.length);
     }
-  }
-
-  static byte[] digest(long n, long seed) throws Exception {
-    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-    for (long at = 0; at < n; ) {
-      byte[] chunk = new byte[(int) Math.min(65536, n - at)];
-      HttpTestServer.fill(chunk, at, seed);
-      md.update(chunk);
-      at += chunk.length;
-    }
-    return md.digest();
   }
 
   @Test
