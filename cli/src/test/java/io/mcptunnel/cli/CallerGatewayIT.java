@@ -183,6 +183,22 @@ class CallerGatewayIT {
   }
 
   @Test
+  void aTunnelCarriesMoreThanAHundredOpenSessionsPerConnection() throws Exception {
+    CallerSettings good = stack.callerSettings();
+    CallerSettings oneLoop = new CallerSettings(good.edges(), good.edgeTls(), good.callerKey(), good.cas(), 1);
+    // One caller connection to the edge, two connector connections: 250 open sessions put 250 and
+    // about 125 streams on them, past the 100 an HTTP/2 server allows by default.
+    try (TunnelCaller one = TunnelCaller.start(oneLoop)) {
+      List<CompletableFuture<io.netty.channel.Channel>> opened = new ArrayList<>();
+      for (int i = 0; i < 250; i++) {
+        opened.add(one.openSession(FILES_HOST));
+      }
+      CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      assertThat(opened).allSatisfy(f -> assertThat(f.join().isActive()).isTrue());
+    }
+  }
+
+  @Test
   void sequentialRequestsReuseWarmInnerSessions() throws Exception {
     double before = streamsOpened();
     for (int i = 0; i < 20; i++) {

@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
@@ -118,7 +119,9 @@ public final class EdgeConnection {
     @Override
     public void upgradeTo(ChannelHandlerContext ctx, FullHttpResponse upgradeResponse) {
       ctx.pipeline().addFirst("liveness", new Http2Liveness(liveness, "edge"));
-      ctx.pipeline().addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+      ctx.pipeline().addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer()
+          .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(TunnelProtocol.MAX_CONCURRENT_STREAMS))
+          .build());
       ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
         @Override
         protected void initChannel(Http2StreamChannel stream) {

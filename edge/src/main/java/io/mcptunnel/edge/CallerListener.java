@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -62,7 +63,10 @@ public final class CallerListener implements AutoCloseable {
             InetAddress source = c.remoteAddress().getAddress();
             c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
             c.pipeline().addBefore("tls", "handshake", new CallerHandshakeHandler(events));
-            c.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer().build());
+            c.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                    .maxConcurrentStreams(TunnelProtocol.MAX_CONCURRENT_STREAMS))
+                .build());
             c.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
               @Override
               protected void initChannel(Http2StreamChannel stream) {

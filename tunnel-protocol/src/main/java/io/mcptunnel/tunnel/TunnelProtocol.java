@@ -26,6 +26,13 @@ public final class TunnelProtocol {
   public static final String UPGRADE = "mcptunnel-reverse-h2";
   public static final String CONNECTOR_ID_HEADER = "mcptunnel-connector-id";
   public static final int DEFAULT_CONNECTOR_PORT = 7844;
+  /**
+   * Concurrent streams each HTTP/2 side of a tunnel connection accepts: a connector connection and
+   * a caller's connection to the edge. Netty's server default of 100 would cap a tunnel at 400 open
+   * inner sessions over its 4 connector connections; an idle stream costs a few kilobytes (its
+   * window is drained by backpressure, not buffered), so the cap is set for busy callers instead.
+   */
+  public static final int MAX_CONCURRENT_STREAMS = 2000;
 
   /** Why an edge refused a connector; the connector logs the reason as given. */
   public static final String TOKEN_ROTATED = "token rejected: rotated";
