@@ -831,8 +831,7 @@ public final class Bench {
 
     if (!memory.isEmpty()) {
       Table t4 = new Table("4. Memory (child JVMs run with the CLI; live heap = jcmd GC.class_histogram after a "
-          + "full GC; RSS = VmRSS; per connection = delta over " + s.idleConnections() + " idle connections / "
-          + s.idleConnections() + ")", "what", "live heap", "RSS");
+          + "full GC; RSS = VmRSS; per connection = delta over [N] idle connections / N)", "what", "live heap", "RSS");
       for (MemoryProbe.Row r : memory) {
         t4.row(r.what(), r.heapBytes() < 0 ? null : bytes(r.heapBytes()), bytes(r.rssBytes()));
       }

@@ -46,9 +46,12 @@ import java.util.function.Supplier;
  * </ul>
  *
  * Per-connection figures are deltas over N connections opened from this JVM, divided by N: idle
- * caller connections (TLS + HTTP/2, no stream), then one idle tunnel stream on each (an inner TLS
- * session to the proxy, also costing the connector its stream and its WebSocket to the proxy), then
- * idle connector connections (TLS 1.3, registered, HTTP/2 reversed). With the peer stack, the same
+ * caller connections (TLS + HTTP/2, no stream), then one idle tunnel stream on each of the first k
+ * (an inner TLS session to the proxy, also costing the connector its stream and its WebSocket to the
+ * proxy), then idle connector connections (TLS 1.3, registered, HTTP/2 reversed). k is at most 90 per
+ * connector connection: the connector, as HTTP/2 server, advertises Netty's default of 100
+ * concurrent streams per connection, so a tunnel with its default 4 connections carries at most 400
+ * streams at once, and the 401st is refused. With the peer stack, the same
  * is done for N idle connections through stunnel (RSS of each process; stunnel and nginx are C).
  */
 final class MemoryProbe {
@@ -58,6 +61,9 @@ final class MemoryProbe {
   private final InetSocketAddress proxy;
   private final int n;
   private final List<String> jvmOptions;
+  /** Stays below the 100 concurrent streams a connector connection accepts (see the class comment). */
+  static final int MAX_STREAMS_PER_CONNECTION = 90;
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Process> children = new ArrayList<>();
 
@@ -133,11 +139,14 @@ final class MemoryProbe {
       Mem edgeCallers = settleAndMeasure(edge.pid());
       rows.add(perConnection("edge, per idle caller connection (TLS 1.3 + HTTP/2, no stream)", edgeCallers.minus(edgeBase)));
 
-      // One idle tunnel stream with an established inner TLS session on each caller connection.
-      Bench.progress("memory: " + n + " idle tunnel streams");
+      // One idle tunnel stream with an established inner TLS session on each of the first k caller
+      // connections. k stays under what the tunnel can carry at once: every connector connection
+      // takes at most 100 concurrent streams (Netty's default SETTINGS_MAX_CONCURRENT_STREAMS).
+      int k = Math.min(n, MAX_STREAMS_PER_CONNECTION * FullPath.HA_CONNECTIONS);
+      Bench.progress("memory: " + k + " idle tunnel streams");
       Mem connectorBefore = measure(connector.pid());
       io.netty.handler.ssl.SslContext inner = full.innerTls();
-      List<TunnelConn> streams = openAll(n, new Supplier<>() {
+      List<TunnelConn> streams = openAll(k, new Supplier<>() {
         int i;
 
         @Override
@@ -148,9 +157,9 @@ final class MemoryProbe {
       Mem edgeStreams = settleAndMeasure(edge.pid());
       Mem connectorStreams = measure(connector.pid());
       rows.add(perConnection("edge, per idle tunnel stream on a caller connection (inner TLS up, no request)",
-          edgeStreams.minus(edgeCallers)));
+          edgeStreams.minus(edgeCallers), k));
       rows.add(perConnection("connector, per idle tunnel stream (HTTP/2 stream + WebSocket to the proxy)",
-          connectorStreams.minus(connectorBefore)));
+          connectorStreams.minus(connectorBefore), k));
       streams.forEach(TunnelConn::close);
       sessions.forEach(EdgeSession::close);
       Thread.sleep(500);
@@ -238,7 +247,12 @@ final class MemoryProbe {
   }
 
   private Row perConnection(String what, Mem delta) {
-    return new Row(what, "connection", Math.round(delta.heap() / (double) n), Math.round(delta.rss() / (double) n));
+    return perConnection(what, delta, n);
+  }
+
+  private static Row perConnection(String what, Mem delta, int count) {
+    return new Row(what + " [" + count + "]", "connection", Math.round(delta.heap() / (double) count),
+        Math.round(delta.rss() / (double) count));
   }
 
   private SslContext connectorTls() throws Exception {
