@@ -316,7 +316,7 @@ public final class Bench {
 
   private void run() throws Exception {
     Map<String, Object> env = new LinkedHashMap<>();
-    env.put("time", Instant.now().toString());
+    env.put("time", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     env.put("cores", Runtime.getRuntime().availableProcessors());
     env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
