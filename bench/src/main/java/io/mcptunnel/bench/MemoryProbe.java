@@ -222,8 +222,8 @@ final class MemoryProbe {
       List<Row> rows = new ArrayList<>();
       for (var e : pids.entrySet()) {
         long delta = rss(e.getValue()) - before.get(e.getKey());
-        rows.add(new Row("peer: " + e.getKey() + ", per idle connection through the stack", "connection", -1,
-            Math.round(delta / (double) n)));
+        rows.add(new Row("peer: " + e.getKey() + ", per idle connection through the stack [" + n + "]", "connection",
+            -1, Math.round(delta / (double) n)));
       }
       return rows;
     } finally {
