@@ -11,15 +11,21 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * CPU time used in a phase, split by who used it: the bench clients, the proxy (its accept, worker
- * and DNS threads), the upstream, the JIT compilers, the garbage collector, and the rest of the
- * process. On Linux it reads {@code /proc/self/task/*}/stat (which also sees the JVM's own threads,
- * in clock ticks); elsewhere only Java threads via {@link ThreadMXBean} (no jit/gc split).
+ * CPU time used in a phase, split by who used it: the bench clients (which include the caller's
+ * edge sessions and inner TLS), the edge, the connector, the proxy (its accept, worker and DNS
+ * threads), the upstream, the JIT compilers, the garbage collector, and the rest of the process;
+ * plus, when given, child processes outside the JVM (the peer stack's stunnel and nginx). On Linux
+ * it reads {@code /proc/self/task/*}/stat (which also sees the JVM's own threads, in clock ticks)
+ * and {@code /proc/PID/stat}; elsewhere only Java threads via {@link ThreadMXBean} (no jit/gc split).
  */
 final class CpuMeter {
   /** Group name, then prefixes of the (15-character) thread names that belong to it. */
   static final String[][] GROUPS = {
       {"client", "bench-client"},
+      // Thread names are cut to 15 characters in /proc: "mcptunnel-edge-" (edge workers, accept,
+      // admin), "mcptunnel-conne" (connector); the proxy's are the remaining "mcptunnel-" ones.
+      {"edge", "mcptunnel-edge"},
+      {"connector", "mcptunnel-conn"},
       {"proxy", "mcptunnel-"},
       {"upstream", "bench-upstream"},
       {"jit", "C1 Compiler", "C2 Compiler"},
@@ -29,12 +35,20 @@ final class CpuMeter {
   private static final boolean PROC = Files.isDirectory(TASKS);
   private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
 
+  /** Every group name, in table order: in-process groups, then the external ones callers may add. */
+  static final java.util.List<String> ALL = java.util.List.of("client", "edge", "connector", "proxy", "stunnel",
+      "nginx", "upstream", "jit", "gc", "other", "total");
+
   private final Map<String, Long> start;
+  private final Map<String, java.util.List<Long>> external;
+  private final Map<String, Long> externalStart;
   private final long machineStart;
   private final long wallStart = System.nanoTime();
 
-  private CpuMeter() {
+  private CpuMeter(Map<String, java.util.List<Long>> external) {
+    this.external = external;
     start = sample();
+    externalStart = sampleExternal();
     machineStart = machineBusy();
   }
 
@@ -68,15 +82,24 @@ final class CpuMeter {
   }
 
   static CpuMeter start() {
-    return new CpuMeter();
+    return new CpuMeter(Map.of());
   }
 
-  /** CPU nanoseconds per group since {@link #start()}, plus {@code other} and {@code total}. */
+  /** Also counts the CPU of these processes (group name → process ids) into their own groups and the total. */
+  static CpuMeter start(Map<String, java.util.List<Long>> external) {
+    return new CpuMeter(external);
+  }
+
+  /**
+   * CPU nanoseconds per group since {@link #start()}, plus {@code other} and {@code total} (this
+   * process and the external ones), every name of {@link #ALL} present.
+   */
   Map<String, Long> stop() {
     Map<String, Long> end = sample();
+    Map<String, Long> externalEnd = sampleExternal();
     Map<String, Long> out = new LinkedHashMap<>();
-    for (String[] g : GROUPS) {
-      out.put(g[0], 0L);
+    for (String g : ALL) {
+      out.put(g, 0L);
     }
     long grouped = 0;
     for (var e : end.entrySet()) {
@@ -92,8 +115,37 @@ final class CpuMeter {
     }
     long total = end.get("total") - start.get("total");
     out.put("other", Math.max(0, total - grouped));
-    out.put("total", total);
+    long externalTotal = 0;
+    for (var e : externalEnd.entrySet()) {
+      long used = Math.max(0, e.getValue() - externalStart.getOrDefault(e.getKey(), 0L));
+      out.merge(e.getKey(), used, Long::sum);
+      externalTotal += used;
+    }
+    out.put("total", total + externalTotal);
     return out;
+  }
+
+  private Map<String, Long> sampleExternal() {
+    Map<String, Long> m = new HashMap<>();
+    external.forEach((group, pids) -> {
+      long sum = 0;
+      for (long pid : pids) {
+        sum += processNanos(pid);
+      }
+      m.put(group, sum);
+    });
+    return m;
+  }
+
+  /** User + system CPU of a whole process (all its threads), 0 when it cannot be read. */
+  static long processNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static String group(String threadName) {

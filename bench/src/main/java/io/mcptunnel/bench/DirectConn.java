@@ -20,7 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A plain HTTP/1.1 keep-alive client connection straight to the upstream (the baseline). */
+/**
+ * A plain HTTP/1.1 keep-alive client connection: straight to the upstream (the baseline), or to the
+ * peer stack's client-side stunnel (with the route's host name as {@code Host}).
+ */
 final class DirectConn implements Conn {
   private final Channel channel;
   private final String host;
@@ -38,7 +41,11 @@ final class DirectConn implements Conn {
   }
 
   static DirectConn connect(EventLoopGroup group, InetSocketAddress upstream) throws InterruptedException {
-    String host = upstream.getHostString() + ":" + upstream.getPort();
+    return connect(group, upstream, upstream.getHostString() + ":" + upstream.getPort());
+  }
+
+  static DirectConn connect(EventLoopGroup group, InetSocketAddress target, String host) throws InterruptedException {
+    InetSocketAddress upstream = target;
     DirectConn[] self = new DirectConn[1];
     Bootstrap b = new Bootstrap().group(group).channel(Transports.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)

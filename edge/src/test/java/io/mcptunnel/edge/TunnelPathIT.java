@@ -138,6 +138,28 @@ class TunnelPathIT extends TunnelHarness {
   }
 
   @Test
+  void hundredsOfShortSessionsEndWithoutResetsSoNeitherConnectionIsDropped() throws Exception {
+    // Netty's HTTP/2 servers (the edge's caller port, the connector) drop a connection after 200
+    // RST_STREAM frames in 30 s. Sessions that end normally must not reset their streams, or one
+    // busy caller would lose its edge connection and take the tunnel's connector connections down.
+    connect(token);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
+    EdgeSession edge = EdgeSession.connect(group, callerListener.address(), "edge.test", edgePki.clientContext(),
+        CALLER_KEY).get(20, TimeUnit.SECONDS);
+    SslContext inner = InnerTls.forTunnel(List.of(tunnelPki.ca().certificate()));
+    for (int i = 0; i < 260; i++) {
+      Channel stream = edge.openStream("files." + DOMAIN).get(20, TimeUnit.SECONDS);
+      try (TestCaller c = TestCaller.over(stream, "files." + DOMAIN, inner).get(20, TimeUnit.SECONDS)) {
+        assertThat(c.call(HttpMethod.GET, "/bytes?n=10&seed=1", Map.of(), null).status()).as("session %d", i)
+            .isEqualTo(200);
+      }
+    }
+    assertThat(edge.isOpen()).as("the caller's edge connection").isTrue();
+    assertThat(sessions.count(TUNNEL)).as("the connector's connection").isEqualTo(1);
+    edge.close();
+  }
+
+  @Test
   void aCallerReachesTheMcpServerThroughTheEdge() throws Exception {
     connect(token);
     await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count(TUNNEL) == 1);
