@@ -99,7 +99,8 @@ final class GatewayExchanges implements ExchangeBackend {
   @Override
   public HttpRequest toUpstream(HttpRequest request, String id, UpstreamLease lease) {
     HopByHop.toUpstream(request);
-    request.headers().set(HttpHeaderNames.HOST, lease.describe());
+    // The proxy routes by Host; the MCP server sees its public name, as through the hosted tunnel.
+    request.headers().set(HttpHeaderNames.HOST, ((Lease) lease).host);
     return request;
   }
 
