@@ -2,6 +2,7 @@ package io.mcptunnel.proxy;
 
 import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.netty.Transports;
+import io.mcptunnel.netty.http.AccessLog;
 import io.mcptunnel.netty.http.ExchangeBackend;
 import io.mcptunnel.netty.http.ExchangeRecord;
 import io.mcptunnel.netty.http.UpstreamLease;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class UpstreamConnections implements ExchangeBackend {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnections.class);
-  private static final Logger ACCESS = LoggerFactory.getLogger("mcptunnel.access");
   private static final int CONNECT_TIMEOUT_MS = 10_000;
 
   private final ProxyRuntime rt;
@@ -184,23 +184,11 @@ final class UpstreamConnections implements ExchangeBackend {
     Route route = current;
     String routeName = route == null ? "none" : route.name();
     rt.metrics.request(routeName, x.status(), x.bytesIn(), x.bytesOut(), x.took());
-    if (!ACCESS.isInfoEnabled()) {
-      return;
+    if (AccessLog.enabled()) {
+      AccessLog.line(x, remote, x.request().headers().get(HttpHeaderNames.HOST))
+          .addKeyValue("route", routeName)
+          .addKeyValue("upstream", route == null ? "" : route.upstream().toString())
+          .log("request");
     }
-    String uri = x.request().uri();
-    int q = uri.indexOf('?');
-    ACCESS.atInfo()
-        .addKeyValue("request_id", x.id())
-        .addKeyValue("remote", remote)
-        .addKeyValue("method", x.request().method().name())
-        .addKeyValue("host", x.request().headers().get(HttpHeaderNames.HOST))
-        .addKeyValue("path", q < 0 ? uri : uri.substring(0, q))
-        .addKeyValue("route", routeName)
-        .addKeyValue("upstream", route == null ? "" : route.upstream().toString())
-        .addKeyValue("status", x.status())
-        .addKeyValue("bytes_in", x.bytesIn())
-        .addKeyValue("bytes_out", x.bytesOut())
-        .addKeyValue("duration_ms", x.took().toNanos() / 1_000_000.0)
-        .log("request");
   }
 }

@@ -2,6 +2,7 @@ package io.mcptunnel.caller.gateway;
 
 import io.mcptunnel.caller.StreamRejectedException;
 import io.mcptunnel.caller.TunnelCallException;
+import io.mcptunnel.netty.http.AccessLog;
 import io.mcptunnel.netty.http.ExchangeBackend;
 import io.mcptunnel.netty.http.ExchangeRecord;
 import io.mcptunnel.netty.http.HopByHop;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayExchanges implements ExchangeBackend {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayExchanges.class);
-  private static final Logger ACCESS = LoggerFactory.getLogger("mcptunnel.access");
 
   private final InnerSessionPool pool;
   private final BooleanSupplier draining;
@@ -112,22 +112,9 @@ final class GatewayExchanges implements ExchangeBackend {
 
   @Override
   public void finished(ExchangeRecord x) {
-    if (!ACCESS.isInfoEnabled()) {
-      return;
+    if (AccessLog.enabled()) {
+      AccessLog.line(x, remote, host).log("request");
     }
-    String uri = x.request().uri();
-    int q = uri.indexOf('?');
-    ACCESS.atInfo()
-        .addKeyValue("request_id", x.id())
-        .addKeyValue("remote", remote)
-        .addKeyValue("method", x.request().method().name())
-        .addKeyValue("host", host)
-        .addKeyValue("path", q < 0 ? uri : uri.substring(0, q))
-        .addKeyValue("status", x.status())
-        .addKeyValue("bytes_in", x.bytesIn())
-        .addKeyValue("bytes_out", x.bytesOut())
-        .addKeyValue("duration_ms", x.took().toNanos() / 1_000_000.0)
-        .log("request");
   }
 
   @Override
