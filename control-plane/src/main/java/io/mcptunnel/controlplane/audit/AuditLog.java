@@ -25,9 +25,15 @@ public final class AuditLog {
   private static final int EXPORT_BATCH = 500;
 
   private final Database database;
+  private final int exportBatch;
 
   public AuditLog(Database database) {
+    this(database, EXPORT_BATCH);
+  }
+
+  AuditLog(Database database, int exportBatch) {
     this.database = database;
+    this.exportBatch = exportBatch;
   }
 
   /** Appends inside the caller's transaction. */
@@ -79,12 +85,12 @@ public final class AuditLog {
     long after = 0;
     List<AuditEvent> batch;
     do {
-      batch = query(organizationId, after, EXPORT_BATCH);
+      batch = query(organizationId, after, exportBatch);
       for (AuditEvent event : batch) {
         writeLine(event, out);
         after = event.id();
       }
-    } while (batch.size() == EXPORT_BATCH);
+    } while (batch.size() == exportBatch);
   }
 
   static String toJson(AuditEvent event) {

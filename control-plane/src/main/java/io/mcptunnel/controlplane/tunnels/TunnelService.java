@@ -150,6 +150,20 @@ public final class TunnelService {
     });
   }
 
+  /** For the edge: may this token open a new connection? Not audited: it is no API action. */
+  public TokenVerdict checkToken(String presented) {
+    Optional<TunnelToken> token = TunnelToken.parse(presented);
+    if (token.isEmpty()) {
+      return TokenVerdict.UNKNOWN;
+    }
+    return database.inTransaction(c -> {
+      Optional<TokenVerdict.StoredToken> stored = store.findToken(c, token.get().tokenId());
+      boolean archived = store.findTunnel(c, token.get().tunnelId(), false)
+          .map(Tunnel::archived).orElse(false);
+      return TokenVerdict.judge(token.get(), stored, archived);
+    });
+  }
+
   public TunnelCertificate registerCertificate(Actor actor, String tunnelId, String caCertificatePem) {
     return audited(actor, "tunnel.certificate.register", tunnelId, null, c -> {
       Tunnel tunnel = requireActive(visibleTunnel(c, actor, tunnelId, true));

@@ -157,6 +157,20 @@ final class TunnelStore {
     }
   }
 
+  Optional<TokenVerdict.StoredToken> findToken(Connection c, String tokenId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT tunnel_id, secret_hash, retired_at FROM tunnel_tokens WHERE id = ?")) {
+      s.setString(1, tokenId);
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next()
+            ? Optional.of(new TokenVerdict.StoredToken(
+                rows.getString("tunnel_id"), rows.getString("secret_hash"),
+                getInstant(rows, "retired_at")))
+            : Optional.empty();
+      }
+    }
+  }
+
   void retireToken(Connection c, String tokenId, Instant now) throws SQLException {
     update(c, "UPDATE tunnel_tokens SET retired_at = ? WHERE id = ?", now, tokenId);
   }

@@ -250,6 +250,25 @@ abstract class TunnelServiceContract {
     assertThat(storedHashes(tunnel.id())).hasSize(2);
   }
 
+  @Test
+  void theEdgeCheckSaysValidRotatedArchivedOrUnknown() {
+    Tunnel tunnel = service.create(alice, null);
+    String old = service.revealToken(alice, tunnel.id()).tunnelToken();
+    String current = service.rotateToken(alice, tunnel.id(), null).tunnelToken();
+    TunnelToken parsed = TunnelToken.parse(current).orElseThrow();
+    String forged = TunnelToken.generate(tunnel.id(), parsed.tokenId()).encode(); // right ids, wrong secret
+
+    assertThat(service.checkToken(current)).isEqualTo(TokenVerdict.VALID);
+    assertThat(service.checkToken(old)).isEqualTo(TokenVerdict.ROTATED);
+    assertThat(service.checkToken(forged)).isEqualTo(TokenVerdict.UNKNOWN);
+    assertThat(service.checkToken("mcpt1.garbage")).isEqualTo(TokenVerdict.UNKNOWN);
+    assertThat(service.checkToken(null)).isEqualTo(TokenVerdict.UNKNOWN);
+
+    service.archive(alice, tunnel.id());
+    assertThat(service.checkToken(current)).isEqualTo(TokenVerdict.ARCHIVED);
+    assertThat(service.checkToken(old)).isEqualTo(TokenVerdict.ARCHIVED);
+  }
+
   // --- certificates ---
 
   @Test
