@@ -46,7 +46,7 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public static PostgresServer start() {
-    Path bin = findBin();
+    Path bin = findBin(DEBIAN_ROOT);
     try {
       Path dir = Files.createTempDirectory("mcptunnel-pg");
       dir.toFile().setExecutable(true, false); // the postgres user must be able to enter it
@@ -97,14 +97,14 @@ public final class PostgresServer implements AutoCloseable {
     deleteTree(dir);
   }
 
-  private static Path findBin() {
-    try (Stream<Path> versions = Files.isDirectory(DEBIAN_ROOT) ? Files.list(DEBIAN_ROOT) : Stream.empty()) {
+  static Path findBin(Path root) {
+    try (Stream<Path> versions = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
       return versions
           .map(v -> v.resolve("bin"))
           .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
           .max(Comparator.comparing(PostgresServer::majorVersion))
           .orElseThrow(() -> new IllegalStateException(
-              "PostgreSQL binaries not found under " + DEBIAN_ROOT + "/*/bin (initdb, pg_ctl);"
+              "PostgreSQL binaries not found under " + root + "/*/bin (initdb, pg_ctl);"
                   + " install the Debian package: apt-get install postgresql (.ci/run does this)"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

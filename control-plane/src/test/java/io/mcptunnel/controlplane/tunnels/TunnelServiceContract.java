@@ -196,6 +196,21 @@ abstract class TunnelServiceContract {
     assertThat(service.list(stranger, true, null, null).data()).isEmpty();
   }
 
+  @Test
+  void anOrganizationAdminSeesEveryWorkspace() {
+    Tunnel tunnel = service.create(alice, null);
+    String otherWorkspace = "wrkspc_" + UUID.randomUUID().toString().replace("-", "");
+    organizations.createWorkspace(otherWorkspace, alice.organizationId());
+    Actor bob = new Actor(alice.organizationId(), otherWorkspace, "user:bob", "198.51.100.1");
+    Tunnel bobs = service.create(bob, null);
+    Actor admin = new Actor(alice.organizationId(), null, "user:admin", "198.51.100.2");
+
+    assertThat(service.list(admin, false, null, null).data()).containsExactly(bobs, tunnel);
+    assertThat(service.list(bob, false, null, null).data()).containsExactly(bobs);
+    assertThat(service.archive(admin, tunnel.id()).archived()).isTrue();
+    assertRefused(() -> service.create(admin, null), ErrorKind.INVALID_REQUEST, "workspace is required");
+  }
+
   // --- archive ---
 
   @Test
