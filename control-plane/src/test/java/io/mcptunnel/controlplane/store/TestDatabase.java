@@ -4,6 +4,9 @@ import io.mcptunnel.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +19,7 @@ public enum TestDatabase {
     @Override
     public String freshUrl() {
       try {
-        return Database.embeddedUrl(Files.createTempDirectory("mcptunnel-cp"));
+        return Database.embeddedUrl(deletedAtExit(Files.createTempDirectory("mcptunnel-cp")));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -32,4 +35,16 @@ public enum TestDatabase {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   public abstract String freshUrl();
+
+  /** Test databases outlive their classes (pools close late), so they go when the JVM does. */
+  private static Path deletedAtExit(Path dir) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // best effort: a leftover temp directory is harmless
+      }
+    }));
+    return dir;
+  }
 }
