@@ -20,7 +20,8 @@ final class LogCapture implements AutoCloseable {
 
   /** Each event as one line: level, logger, message, key=value pairs, stack trace. */
   List<String> lines() {
-    synchronized (appender.list) {
+    // AppenderBase.doAppend holds the appender's own lock while it adds to the list.
+    synchronized (appender) {
       return appender.list.stream().map(LogCapture::render).collect(Collectors.toList());
     }
   }

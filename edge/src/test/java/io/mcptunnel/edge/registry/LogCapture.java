@@ -18,7 +18,8 @@ public final class LogCapture implements AutoCloseable {
   }
 
   public List<String> lines() {
-    synchronized (appender.list) {
+    // AppenderBase.doAppend holds the appender's own lock while it adds to the list.
+    synchronized (appender) {
       return appender.list.stream().map(LogCapture::render).toList();
     }
   }
