@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mcptunnel.testing.HttpTestServer;
+import io.mcptunnel.testing.LogCapture;
 import io.mcptunnel.testing.TestCaller;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.InputStream;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.mcptunnel.pki.Fingerprints;
 import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.testing.HttpTestServer;
+import io.mcptunnel.testing.LogCapture;
 import io.mcptunnel.testing.TestCaller;
 import io.mcptunnel.testing.TestPki;
 import io.netty.handler.codec.http.HttpMethod;

@@ -3,6 +3,7 @@ package io.mcptunnel.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcptunnel.testing.HttpTestServer;
+import io.mcptunnel.testing.LogCapture;
 import io.mcptunnel.testing.TestCaller;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.file.Path;

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.mcptunnel.common.McptunnelException;
+import io.mcptunnel.testing.LogCapture;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.mcptunnel.tunnel.TunnelToken;
 import java.nio.file.Files;
