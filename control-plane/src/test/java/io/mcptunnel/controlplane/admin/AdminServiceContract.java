@@ -405,9 +405,8 @@ abstract class AdminServiceContract {
     Tenant t;
     FederationIssuer issuer;
     FederationRule rule;
-    AuthenticationRecord record = new AuthenticationRecord("org_r", clock.instant(), "fdrl_x", "https://i",
-        "sub", FailureCause.BAD_SIGNATURE, "signature does not verify");
     List<Organization> organizations;
+    AuthenticationRecord record;
     try (Database db = Database.open(url)) {
       admin = new AdminService(db, new AuditLog(db), new JdbcFederationDirectory(db),
           new JdbcAuthenticationHistory(db), clock);
@@ -415,6 +414,8 @@ abstract class AdminServiceContract {
       t = tenant();
       issuer = admin.createIssuer(alice, new IssuerInput("https://idp.example.com", null, null, null), null);
       rule = admin.createRule(alice, ruleInput(issuer.id(), t, null), null);
+      record = new AuthenticationRecord(alice.organizationId(), clock.instant(), "fdrl_x", "https://i",
+          "sub", FailureCause.BAD_SIGNATURE, "signature does not verify");
       new JdbcAuthenticationHistory(db).record(record);
       organizations = admin.listOrganizations(OPERATOR);
     }
@@ -426,7 +427,7 @@ abstract class AdminServiceContract {
       assertThat(reopened.listServiceAccounts(alice)).containsExactly(t.account());
       assertThat(reopened.listIssuers(alice)).containsExactly(issuer);
       assertThat(reopened.listRules(alice)).containsExactly(rule);
-      assertThat(new JdbcAuthenticationHistory(db).recent("org_r", 10)).containsExactly(record);
+      assertThat(reopened.authenticationHistory(alice, null)).containsExactly(record);
       assertThat(new AuditLog(db).query(alice.organizationId(), 0, 100)).hasSize(5);
     }
   }

@@ -6,6 +6,8 @@ import io.mcptunnel.controlplane.federation.AuthenticationRecord;
 import io.mcptunnel.controlplane.federation.FailureCause;
 import io.mcptunnel.controlplane.store.Database;
 import io.mcptunnel.controlplane.store.TestDatabase;
+import io.mcptunnel.controlplane.tenancy.Organizations;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The stored authentication history: per organization, newest first, bounded by the limit. */
+/** The stored authentication history: per organization, newest first, bounded per organization. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JdbcAuthenticationHistoryContract {
   private Database database;
@@ -24,7 +26,11 @@ abstract class JdbcAuthenticationHistoryContract {
   @BeforeAll
   void open() {
     database = Database.open(kind().freshUrl());
-    history = new JdbcAuthenticationHistory(database);
+    history = new JdbcAuthenticationHistory(database, 3);
+    Organizations organizations = new Organizations(database, Clock.systemUTC());
+    for (String org : new String[] {"org_h1", "org_h2", "org_h3", "org_long"}) {
+      organizations.createOrganization(org, null);
+    }
   }
 
   @AfterAll
@@ -54,12 +60,29 @@ abstract class JdbcAuthenticationHistoryContract {
   }
 
   @Test
-  void attemptsNamingAnUnknownOrganizationWithOverlongValuesAreStillKept() {
+  void onlyTheNewestRecordsOfEachOrganizationAreKept() {
+    for (int i = 10; i < 15; i++) {
+      history.record(record("org_h3", i, FailureCause.EXPIRED));
+    }
+
+    assertThat(history.recent("org_h3", 10)).extracting(AuthenticationRecord::subject)
+        .containsExactly("sub-14", "sub-13", "sub-12");
+  }
+
+  @Test
+  void attemptsNamingAnUnknownOrganizationAreNotKept() {
+    history.record(record("org_unregistered", 1, FailureCause.UNKNOWN_RULE));
+
+    assertThat(history.recent("org_unregistered", 10)).isEmpty();
+  }
+
+  @Test
+  void overlongValuesAreCutToTheColumnsRatherThanLost() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    history.record(new AuthenticationRecord("org_unregistered", now, null, "i".repeat(300), "s".repeat(300),
+    history.record(new AuthenticationRecord("org_long", now, null, "i".repeat(300), "s".repeat(300),
         FailureCause.UNKNOWN_RULE, "d".repeat(3000)));
 
-    assertThat(history.recent("org_unregistered", 1)).singleElement().satisfies(r -> {
+    assertThat(history.recent("org_long", 1)).singleElement().satisfies(r -> {
       assertThat(r.time()).isEqualTo(now);
       assertThat(r.issuer()).hasSize(256);
       assertThat(r.subject()).hasSize(256);
