@@ -25,6 +25,8 @@ import io.mcptunnel.controlplane.store.TestDatabase;
 import io.mcptunnel.controlplane.tunnels.Actor;
 import io.mcptunnel.controlplane.tunnels.ErrorKind;
 import io.mcptunnel.controlplane.tunnels.TunnelApiException;
+import io.mcptunnel.controlplane.tunnels.TunnelService;
+import io.mcptunnel.controlplane.tunnels.TunnelServiceConfig;
 import io.mcptunnel.testing.TestOidcIssuer;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -140,6 +142,20 @@ abstract class AdminServiceContract {
         "display_name:");
     assertRefused(() -> admin.createOrganization(OPERATOR, "x", null, "r".repeat(1025)),
         ErrorKind.INVALID_REQUEST, "reason:");
+  }
+
+  @Test
+  void theTunnelsServiceEnforcesTheLimitSetAtCreation() {
+    Organization org = admin.createOrganization(OPERATOR, "Small", 1, null);
+    Actor orgAdmin = new Actor(org.id(), null, "user:carol", null);
+    Workspace ws = admin.createWorkspace(orgAdmin, "only", null);
+    Actor member = new Actor(org.id(), ws.id(), "svac_deployer", null);
+    TunnelService tunnels = new TunnelService(database, audit, clock,
+        TunnelServiceConfig.of("tunnels.example.test", "admin-contract-key-admin-contract-key".getBytes()));
+
+    tunnels.create(member, "first");
+
+    assertRefused(() -> tunnels.create(member, "second"), ErrorKind.CONFLICT, "");
   }
 
   // --- workspaces and service accounts ---
