@@ -408,6 +408,30 @@ abstract class AdminServiceContract {
   }
 
   @Test
+  void theTokenExchangeFetchesKeysForEachStoredJwksSourceKind() {
+    try (TestOidcIssuer idp = TestOidcIssuer.start(clock)) {
+      Tenant t = tenant();
+      List<IssuerInput> inputs = List.of(new IssuerInput(idp.issuer(), "discovery", null, null),
+          new IssuerInput(idp.issuer(), "explicit_url", idp.jwksUri().toString(), null),
+          new IssuerInput(idp.issuer(), "inline", null, idp.publishedJwks()));
+      TokenExchange exchange = new TokenExchange(directory,
+          new JwksCache(new HttpJwksFetcher(new IssuerUrlPolicy(true)), clock, Duration.ofMinutes(5),
+              Duration.ofSeconds(30)), history, clock);
+
+      for (IssuerInput input : inputs) {
+        FederationIssuer issuer = admin.createIssuer(alice, input, null);
+        FederationRule rule = admin.createRule(alice, ruleInput(issuer.id(), t, null), null);
+        String assertion = idp.token(SUB, AUD).claim("environment", "prod").sign(RS256);
+
+        assertThat(exchange.exchange(new ExchangeRequest(ExchangeRequest.JWT_BEARER, assertion, rule.id(),
+            alice.organizationId(), t.workspace().id()))).as(input.jwksSource())
+            .isInstanceOf(ExchangeResult.Success.class);
+      }
+      assertThat(admin.authenticationHistory(alice, null)).hasSize(3).allSatisfy(r -> assertThat(r.succeeded()).isTrue());
+    }
+  }
+
+  @Test
   void historyLimitIsValidated() {
     assertRefused(() -> admin.authenticationHistory(alice, 0), ErrorKind.INVALID_REQUEST, "limit: 0");
     assertRefused(() -> admin.authenticationHistory(alice, 1001), ErrorKind.INVALID_REQUEST, "limit: 1001");
