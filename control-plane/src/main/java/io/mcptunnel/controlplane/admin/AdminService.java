@@ -136,6 +136,12 @@ public final class AdminService {
     return read(admin, c -> directory.issuers(c, admin.organizationId()));
   }
 
+  public FederationIssuer getIssuer(Actor admin, String issuerId) {
+    return read(admin, c -> directory.issuer(c, issuerId)
+        .filter(i -> i.organizationId().equals(admin.organizationId()))
+        .orElseThrow(() -> notFound("federation issuer " + issuerId)));
+  }
+
   public FederationRule createRule(Actor admin, RuleInput input, String reason) {
     return audited(admin, "federation.rule.create", reason, FederationRule::id, c -> {
       FederationRule rule = AdminInput.rule(AdminIds.newId(AdminIds.RULE), admin.organizationId(), input);

@@ -232,7 +232,10 @@ abstract class AdminServiceContract {
     assertThat(directory.issuer(inline.id())).contains(inline);
     assertThat(((JwksSource.Inline) directory.issuer(inline.id()).orElseThrow().jwks()).jwksJson()).isEqualTo(jwks);
     assertThat(admin.listIssuers(alice)).containsExactly(discovery, explicit, inline);
-    assertThat(admin.listIssuers(newAdmin("user:bob"))).isEmpty();
+    assertThat(admin.getIssuer(alice, explicit.id())).isEqualTo(explicit);
+    Actor bob = newAdmin("user:bob");
+    assertThat(admin.listIssuers(bob)).isEmpty();
+    assertRefused(() -> admin.getIssuer(bob, explicit.id()), ErrorKind.NOT_FOUND, "federation issuer");
     assertThat(directory.issuer("fdis_nope")).isEmpty();
   }
 
