@@ -1,0 +1,36 @@
+package io.mcptunnel.controlplane.api;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What a control-plane process needs: where to listen, the data directory (token key, access-token
+ * signing key and — without {@code databaseUrl} — the embedded database), an optional JDBC URL, the
+ * tunnel zone and the default active-tunnel limit. {@link #toString()} leaves the URL out because
+ * it may carry a password.
+ */
+public record ControlPlaneConfig(
+    InetSocketAddress listen, Path dataDirectory, String databaseUrl, String tunnelZone,
+    int maxActiveTunnelsPerOrganization) {
+
+  /** The {@code iss} of our access tokens; the verifier insists on it. */
+  public static final String TOKEN_ISSUER = "urn:mcptunnel:control-plane";
+
+  public ControlPlaneConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(dataDirectory, "dataDirectory");
+    Objects.requireNonNull(tunnelZone, "tunnelZone");
+    if (maxActiveTunnelsPerOrganization < 1) {
+      throw new IllegalArgumentException("maxActiveTunnelsPerOrganization: "
+          + maxActiveTunnelsPerOrganization + " (expected: at least 1)");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ControlPlaneConfig[listen=" + listen + ", dataDirectory=" + dataDirectory + ", database="
+        + (databaseUrl == null ? "embedded" : "external") + ", tunnelZone=" + tunnelZone
+        + ", maxActiveTunnelsPerOrganization=" + maxActiveTunnelsPerOrganization + "]";
+  }
+}
