@@ -7,12 +7,12 @@ import java.util.Objects;
 /**
  * What a control-plane process needs: where to listen, the data directory (token key, access-token
  * signing key and — without {@code databaseUrl} — the embedded database), an optional JDBC URL, the
- * tunnel zone and the default active-tunnel limit. {@link #toString()} leaves the URL out because
- * it may carry a password.
+ * tunnel zone and the default active-tunnel limit. {@link #toString()} leaves the URL and the
+ * password out: a URL may carry credentials too.
  */
 public record ControlPlaneConfig(
-    InetSocketAddress listen, Path dataDirectory, String databaseUrl, String tunnelZone,
-    int maxActiveTunnelsPerOrganization) {
+    InetSocketAddress listen, Path dataDirectory, String databaseUrl, String databasePassword,
+    String tunnelZone, int maxActiveTunnelsPerOrganization) {
 
   /** The {@code iss} of our access tokens; the verifier insists on it. */
   public static final String TOKEN_ISSUER = "urn:mcptunnel:control-plane";
@@ -25,6 +25,12 @@ public record ControlPlaneConfig(
       throw new IllegalArgumentException("maxActiveTunnelsPerOrganization: "
           + maxActiveTunnelsPerOrganization + " (expected: at least 1)");
     }
+  }
+
+  /** Without a database password (embedded, or credentials the URL's driver finds elsewhere). */
+  public ControlPlaneConfig(InetSocketAddress listen, Path dataDirectory, String databaseUrl,
+      String tunnelZone, int maxActiveTunnelsPerOrganization) {
+    this(listen, dataDirectory, databaseUrl, null, tunnelZone, maxActiveTunnelsPerOrganization);
   }
 
   @Override

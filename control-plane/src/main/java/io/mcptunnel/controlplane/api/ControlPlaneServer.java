@@ -54,10 +54,10 @@ public final class ControlPlaneServer implements AutoCloseable {
 
   /** Opens (and migrates) the database, then listens; returns the bound address. */
   public synchronized InetSocketAddress start() {
-    database = config.databaseUrl() == null
-        ? Database.openDataDirectory(config.dataDirectory())
-        : Database.open(config.databaseUrl());
     try {
+      database = config.databaseUrl() == null
+          ? Database.openDataDirectory(config.dataDirectory())
+          : Database.open(config.databaseUrl(), config.databasePassword());
       server = new Server(threads());
       ServerConnector connector = new ServerConnector(server);
       connector.setHost(config.listen().getHostString());
@@ -71,7 +71,8 @@ public final class ControlPlaneServer implements AutoCloseable {
       return bound;
     } catch (Exception e) {
       close();
-      throw new IllegalStateException("control plane did not start: " + e.getMessage(), e);
+      // The cause's message only: driver and pool messages name hosts, never the password.
+      throw new ControlPlaneStartException("control plane did not start: " + e.getMessage(), e);
     }
   }
 
