@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -40,6 +41,7 @@ public final class ControlPlaneServer implements AutoCloseable {
   private final AuthenticationHistory history;
   private final IssuerUrlPolicy issuerUrlPolicy;
   private final Clock clock;
+  private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
   private Database database;
   private Server server;
 
@@ -105,6 +107,11 @@ public final class ControlPlaneServer implements AutoCloseable {
     return database;
   }
 
+  /** Completes (with true) once {@link #close()} has stopped the listener and the database. */
+  public CompletableFuture<Boolean> closed() {
+    return closed;
+  }
+
   @Override
   public synchronized void close() {
     if (server != null) {
@@ -119,5 +126,6 @@ public final class ControlPlaneServer implements AutoCloseable {
       database.close();
       database = null;
     }
+    closed.complete(true);
   }
 }
