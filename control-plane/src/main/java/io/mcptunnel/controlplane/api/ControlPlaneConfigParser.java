@@ -28,7 +28,8 @@ public final class ControlPlaneConfigParser {
   public record Parsed(ControlPlaneConfig config, LogLevel logLevel, LogFormat logFormat) {}
 
   private static final Set<String> TOP = Set.of("listen", "data_dir", "database_url", "database_password_env",
-      "tunnel_zone", "max_active_tunnels_per_org", "log_level", "log_format");
+      "tunnel_zone", "max_active_tunnels_per_org", "tls", "log_level", "log_format");
+  private static final Set<String> TLS = Set.of("cert_file", "key_file");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final StrictYaml Y = new StrictYaml(ControlPlaneConfigException::new);
 
@@ -59,9 +60,20 @@ public final class ControlPlaneConfigParser {
           + "\" is not valid (expected a lowercase DNS name such as tunnels.example.com)");
     }
     ControlPlaneConfig config = new ControlPlaneConfig(listen.toSocketAddress(),
-        Path.of(dataDir == null ? DEFAULT_DATA_DIR : dataDir), url, password, zone, max);
+        Path.of(dataDir == null ? DEFAULT_DATA_DIR : dataDir), url, password, zone, max, tls(root));
     return new Parsed(config, Y.choice(root, "log_level", LogLevel.class, LogLevel.INFO),
         Y.choice(root, "log_format", LogFormat.class, LogFormat.JSON));
+  }
+
+  /** Optional as a whole; once the section is there, both files are required. */
+  private static ControlPlaneConfig.TlsFiles tls(JsonNode root) {
+    JsonNode node = root.get("tls");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    JsonNode section = Y.section(root, "tls", TLS);
+    return new ControlPlaneConfig.TlsFiles(Path.of(Y.required(section, "cert_file", "tls.cert_file")),
+        Path.of(Y.required(section, "key_file", "tls.key_file")));
   }
 
   private static String password(JsonNode root, String url, UnaryOperator<String> env) {

@@ -61,7 +61,9 @@ public final class ControlPlaneServer implements AutoCloseable {
           ? Database.openDataDirectory(config.dataDirectory())
           : Database.open(config.databaseUrl(), config.databasePassword());
       server = new Server(threads());
-      ServerConnector connector = new ServerConnector(server);
+      ServerConnector connector = config.tls() == null
+          ? new ServerConnector(server)
+          : new ServerConnector(server, ListenerTls.load(config.tls()));
       connector.setHost(config.listen().getHostString());
       connector.setPort(config.listen().getPort());
       server.addConnector(connector);
@@ -69,7 +71,8 @@ public final class ControlPlaneServer implements AutoCloseable {
       server.setErrorHandler(new JsonErrorHandler());
       server.start();
       InetSocketAddress bound = new InetSocketAddress(config.listen().getAddress(), connector.getLocalPort());
-      LOG.info("control plane listening address={} config={}", bound, config);
+      LOG.info("control plane listening address={} scheme={} config={}", bound,
+          config.tls() == null ? "http" : "https", config);
       return bound;
     } catch (Exception e) {
       close();

@@ -49,6 +49,9 @@ class ControlPlaneConfigParserTest {
     assertThat(p.config().maxActiveTunnelsPerOrganization()).isEqualTo(3);
     assertThat(p.config().toString()).doesNotContain("s3cret-pw", "postgresql://");
     assertThat(p.logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(p.config().tls()).isNull();
+    assertThat(parse("tunnel_zone: a.b\ntls: {cert_file: /c.pem, key_file: /k.pem}\n").config().tls())
+        .isEqualTo(new io.mcptunnel.controlplane.api.ControlPlaneConfig.TlsFiles(Path.of("/c.pem"), Path.of("/k.pem")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -63,6 +66,8 @@ class ControlPlaneConfigParserTest {
       "tunnel_zone: a.b\\ndatabase_password_env: DB_PW                   | needs database_url",
       "tunnel_zone: a.b\\ndatabase_url: jdbc:postgresql://h/d\\ndatabase_password_env: NOPE | NOPE is not set",
       "tunnel_zone: a.b\\nlog_level: loud                                | log_level:",
+      "tunnel_zone: a.b\\ntls: {cert_file: /c}                           | tls.key_file is required",
+      "tunnel_zone: a.b\\ntls: {cert_file: /c, key_file: /k, ca: x}      | ca",
   })
   void refusalsNameTheField(String yaml, String message) {
     assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
