@@ -1,5 +1,6 @@
 package io.mcptunnel.controlplane.api;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,9 @@ import java.util.function.Function;
  * visible in one place and internal fields (organization, workspace, PEM) cannot leak by accident.
  */
 final class ApiJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  // Trailing tokens refused: "{} junk" is malformed, not an empty object.
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ApiJson() {}
 

@@ -211,6 +211,7 @@ class TunnelsApiTest {
   @CsvSource(delimiter = '|', nullValues = "-", value = {
       "POST | /v1/tunnels                          | {                          | 400 | invalid_request_error",
       "POST | /v1/tunnels                          | []                         | 400 | invalid_request_error",
+      "POST | /v1/tunnels                          | {} {}                      | 400 | invalid_request_error",
       "POST | /v1/tunnels                          | {\"display_name\":7}       | 400 | invalid_request_error",
       "POST | /v1/tunnels                          | {\"displayname\":\"x\"}    | 400 | invalid_request_error",
       "GET  | /v1/tunnels?limit=abc                | -                          | 400 | invalid_request_error",
@@ -274,6 +275,12 @@ class TunnelsApiTest {
       assertThat(e.actor()).isEqualTo("sa_test");
       assertThat(e.sourceAddress()).isEqualTo("127.0.0.1");
     });
+  }
+
+  @Test
+  void anOversizedBodyIs413() {
+    String big = "{\"display_name\":\"" + "x".repeat(HttpCall.MAX_BODY_BYTES) + "\"}";
+    assertError(api.call("POST", "/v1/tunnels", token, big), 413, "invalid_request_error");
   }
 
   @Test
