@@ -36,8 +36,16 @@ public final class Database implements AutoCloseable {
 
   /** A database by JDBC URL ({@code jdbc:postgresql://…} or {@code jdbc:h2:…}). */
   public static Database open(String jdbcUrl) {
+    return open(jdbcUrl, null);
+  }
+
+  /** As {@link #open(String)}, with a password kept out of the URL (Hikari never logs it). */
+  public static Database open(String jdbcUrl, String password) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
+    if (password != null) {
+      config.setPassword(password);
+    }
     config.setMaximumPoolSize(10);
     config.setAutoCommit(false);
     config.setPoolName("control-plane");

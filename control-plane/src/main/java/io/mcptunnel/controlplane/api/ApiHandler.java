@@ -1,0 +1,62 @@
+package io.mcptunnel.controlplane.api;
+
+import io.mcptunnel.controlplane.tunnels.TunnelApiException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's one handler: dispatches by path prefix and turns every failure into the
+ * SPEC §4.1 error envelope. An unexpected exception is logged here with its stack and answered
+ * with a plain 500, so no stack trace reaches a caller. {@code anthropic-version} and
+ * {@code anthropic-beta} are accepted and ignored simply by never being read.
+ */
+final class ApiHandler extends Handler.Abstract {
+  static final String HEALTH = "/healthz";
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+  private final TunnelRoutes tunnels;
+  private final OAuthTokenEndpoint oauth;
+
+  ApiHandler(TunnelRoutes tunnels, OAuthTokenEndpoint oauth) {
+    this.tunnels = tunnels;
+    this.oauth = oauth;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    HttpCall call = new HttpCall(request, response, callback);
+    String path = call.path();
+    boolean tokenPath = path.equals(OAuthTokenEndpoint.PATH);
+    try {
+      if (path.equals(HEALTH)) {
+        health(call);
+      } else if (tokenPath) {
+        oauth.handle(call);
+      } else if (path.equals(TunnelRoutes.PREFIX) || path.startsWith(TunnelRoutes.PREFIX + "/")) {
+        tunnels.handle(call);
+      } else {
+        throw ApiError.notFound("no such path: " + path);
+      }
+    } catch (ApiError e) {
+      call.sendError(e, tokenPath);
+    } catch (TunnelApiException e) {
+      call.sendError(ApiError.of(e));
+    } catch (RuntimeException e) {
+      LOG.error("request failed method={} path={}", request.getMethod(), path, e);
+      call.sendError(new ApiError(500, ApiError.API_ERROR, "internal server error"), tokenPath);
+    }
+    return true;
+  }
+
+  private static void health(HttpCall call) {
+    if (!call.method().equals("GET")) {
+      call.allow("GET");
+      throw new ApiError(405, ApiError.INVALID_REQUEST, call.method() + " not allowed on this path (expected: GET)");
+    }
+    call.send(200, ApiJson.MAPPER.createObjectNode().put("status", "ok"));
+  }
+}

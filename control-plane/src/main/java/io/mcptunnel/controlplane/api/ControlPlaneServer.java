@@ -1,0 +1,134 @@
+package io.mcptunnel.controlplane.api;
+
+import io.mcptunnel.controlplane.audit.AuditLog;
+import io.mcptunnel.controlplane.federation.AccessTokenIssuer;
+import io.mcptunnel.controlplane.federation.AccessTokenKey;
+import io.mcptunnel.controlplane.federation.AccessTokenKeyFile;
+import io.mcptunnel.controlplane.federation.AccessTokenVerifier;
+import io.mcptunnel.controlplane.federation.AuthenticationHistory;
+import io.mcptunnel.controlplane.federation.FederationDirectory;
+import io.mcptunnel.controlplane.federation.HttpJwksFetcher;
+import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
+import io.mcptunnel.controlplane.federation.JwksCache;
+import io.mcptunnel.controlplane.federation.TokenExchange;
+import io.mcptunnel.controlplane.store.Database;
+import io.mcptunnel.controlplane.tunnels.TokenKeyFile;
+import io.mcptunnel.controlplane.tunnels.TunnelService;
+import io.mcptunnel.controlplane.tunnels.TunnelServiceConfig;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running control plane: database, Tunnels service, audit log, token exchange, access-token
+ * issuer and verifier, and the HTTP listener. Federation rules and the authentication history
+ * come in through their interfaces so the persistent implementations can replace the in-memory ones.
+ */
+public final class ControlPlaneServer implements AutoCloseable {
+  static final Duration JWKS_TTL = Duration.ofMinutes(5);
+  static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneServer.class);
+
+  private final ControlPlaneConfig config;
+  private final FederationDirectory directory;
+  private final AuthenticationHistory history;
+  private final IssuerUrlPolicy issuerUrlPolicy;
+  private final Clock clock;
+  private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+  private Database database;
+  private Server server;
+
+  public ControlPlaneServer(ControlPlaneConfig config, FederationDirectory directory,
+      AuthenticationHistory history, IssuerUrlPolicy issuerUrlPolicy, Clock clock) {
+    this.config = config;
+    this.directory = directory;
+    this.history = history;
+    this.issuerUrlPolicy = issuerUrlPolicy;
+    this.clock = clock;
+  }
+
+  /** Opens (and migrates) the database, then listens; returns the bound address. */
+  public synchronized InetSocketAddress start() {
+    try {
+      database = config.databaseUrl() == null
+          ? Database.openDataDirectory(config.dataDirectory())
+          : Database.open(config.databaseUrl(), config.databasePassword());
+      server = new Server(threads());
+      ServerConnector connector = config.tls() == null
+          ? new ServerConnector(server)
+          : new ServerConnector(server, ListenerTls.load(config.tls()));
+      connector.setHost(config.listen().getHostString());
+      connector.setPort(config.listen().getPort());
+      server.addConnector(connector);
+      server.setHandler(handler());
+      server.setErrorHandler(new JsonErrorHandler());
+      server.start();
+      InetSocketAddress bound = new InetSocketAddress(config.listen().getAddress(), connector.getLocalPort());
+      LOG.info("control plane listening address={} scheme={} config={}", bound,
+          config.tls() == null ? "http" : "https", config);
+      return bound;
+    } catch (Exception e) {
+      close();
+      // The cause's message only: driver and pool messages name hosts, never the password.
+      throw new ControlPlaneStartException("control plane did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private ApiHandler handler() {
+    AccessTokenKey key = AccessTokenKeyFile.loadOrCreate(config.dataDirectory());
+    TunnelServiceConfig tunnels = TunnelServiceConfig.of(config.tunnelZone(),
+        TokenKeyFile.loadOrCreate(config.dataDirectory()))
+        .withDefaultMaxActiveTunnels(config.maxActiveTunnelsPerOrganization());
+    TunnelService service = new TunnelService(database, new AuditLog(database), clock, tunnels);
+    AccessTokenVerifier verifier = new AccessTokenVerifier(List.of(key.publicKey()),
+        ControlPlaneConfig.TOKEN_ISSUER, clock);
+    JwksCache jwks = new JwksCache(new HttpJwksFetcher(issuerUrlPolicy), clock, JWKS_TTL, JWKS_MIN_REFETCH);
+    TokenExchange exchange = new TokenExchange(directory, jwks, history, clock);
+    AccessTokenIssuer issuer = new AccessTokenIssuer(key, ControlPlaneConfig.TOKEN_ISSUER, clock);
+    return new ApiHandler(new TunnelRoutes(service, new BearerAuthenticator(verifier)),
+        new OAuthTokenEndpoint(exchange, issuer));
+  }
+
+  private static QueuedThreadPool threads() {
+    QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+    pool.setName("control-plane-http");
+    return pool;
+  }
+
+  /** The open database, for wiring the admin side onto the same store. */
+  public synchronized Database database() {
+    if (database == null) {
+      throw new IllegalStateException("not started");
+    }
+    return database;
+  }
+
+  /** Completes (with true) once {@link #close()} has stopped the listener and the database. */
+  public CompletableFuture<Boolean> closed() {
+    return closed;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        LOG.warn("control plane HTTP stop failed reason={}", e.toString());
+      }
+      server = null;
+    }
+    if (database != null) {
+      database.close();
+      database = null;
+    }
+    closed.complete(true);
+  }
+}
