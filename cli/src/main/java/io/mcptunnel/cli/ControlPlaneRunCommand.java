@@ -4,8 +4,6 @@ import ch.qos.logback.classic.Level;
 import io.mcptunnel.cli.logging.LogSetup;
 import io.mcptunnel.controlplane.api.ControlPlaneConfigParser;
 import io.mcptunnel.controlplane.api.ControlPlaneServer;
-import io.mcptunnel.controlplane.federation.InMemoryAuthenticationHistory;
-import io.mcptunnel.controlplane.federation.InMemoryFederationDirectory;
 import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -23,7 +21,6 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = "Run the control plane until SIGTERM or SIGINT, then shut down.")
 public final class ControlPlaneRunCommand implements Callable<Integer> {
-  static final int HISTORY_PER_ORGANIZATION = 1000;
 
   @Mixin
   ControlPlaneCommand.ConfigFile config;
@@ -39,8 +36,7 @@ public final class ControlPlaneRunCommand implements Callable<Integer> {
     LogSetup.configure(Level.toLevel(parsed.logLevel().name()),
         logFormat != null ? logFormat : LogSetup.Format.valueOf(parsed.logFormat().name()));
     return RunUntilSignal.run(() -> {
-      ControlPlaneServer server = new ControlPlaneServer(parsed.config(), new InMemoryFederationDirectory(),
-          new InMemoryAuthenticationHistory(HISTORY_PER_ORGANIZATION), IssuerUrlPolicy.PRODUCTION,
+      ControlPlaneServer server = new ControlPlaneServer(parsed.config(), IssuerUrlPolicy.PRODUCTION,
           Clock.systemUTC());
       server.start();
       return server;

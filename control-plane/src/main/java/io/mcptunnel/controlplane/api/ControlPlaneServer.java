@@ -11,6 +11,8 @@ import io.mcptunnel.controlplane.federation.HttpJwksFetcher;
 import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
 import io.mcptunnel.controlplane.federation.JwksCache;
 import io.mcptunnel.controlplane.federation.TokenExchange;
+import io.mcptunnel.controlplane.federation.jdbc.JdbcAuthenticationHistory;
+import io.mcptunnel.controlplane.federation.jdbc.JdbcFederationDirectory;
 import io.mcptunnel.controlplane.store.Database;
 import io.mcptunnel.controlplane.tunnels.TokenKeyFile;
 import io.mcptunnel.controlplane.tunnels.TunnelService;
@@ -37,14 +39,23 @@ public final class ControlPlaneServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneServer.class);
 
   private final ControlPlaneConfig config;
-  private final FederationDirectory directory;
-  private final AuthenticationHistory history;
+  private FederationDirectory directory;
+  private AuthenticationHistory history;
   private final IssuerUrlPolicy issuerUrlPolicy;
   private final Clock clock;
   private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
   private Database database;
   private Server server;
 
+  /**
+   * A server whose federation issuers, rules and authentication history live in its database (what
+   * {@code control-plane run} uses: they survive restarts and are shared by every node).
+   */
+  public ControlPlaneServer(ControlPlaneConfig config, IssuerUrlPolicy issuerUrlPolicy, Clock clock) {
+    this(config, null, null, issuerUrlPolicy, clock);
+  }
+
+  /** As above with the federation directory and history given (in-memory ones in tests). */
   public ControlPlaneServer(ControlPlaneConfig config, FederationDirectory directory,
       AuthenticationHistory history, IssuerUrlPolicy issuerUrlPolicy, Clock clock) {
     this.config = config;
@@ -89,6 +100,12 @@ public final class ControlPlaneServer implements AutoCloseable {
     TunnelService service = new TunnelService(database, new AuditLog(database), clock, tunnels);
     AccessTokenVerifier verifier = new AccessTokenVerifier(List.of(key.publicKey()),
         ControlPlaneConfig.TOKEN_ISSUER, clock);
+    if (directory == null) {
+      directory = new JdbcFederationDirectory(database);
+    }
+    if (history == null) {
+      history = new JdbcAuthenticationHistory(database);
+    }
     JwksCache jwks = new JwksCache(new HttpJwksFetcher(issuerUrlPolicy), clock, JWKS_TTL, JWKS_MIN_REFETCH);
     TokenExchange exchange = new TokenExchange(directory, jwks, history, clock);
     AccessTokenIssuer issuer = new AccessTokenIssuer(key, ControlPlaneConfig.TOKEN_ISSUER, clock);
