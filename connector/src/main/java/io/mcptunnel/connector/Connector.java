@@ -192,6 +192,13 @@ public final class Connector implements AutoCloseable {
       return;
     }
     admin.close();
+    if (!clean) {
+      // Cut off means at once: closing through the pipeline would wait on the streams still open
+      // (their end of stream, TLS close_notify, the HTTP/2 graceful close), so close the sockets.
+      for (Channel ch : supervisor.connections()) {
+        ch.eventLoop().execute(() -> ch.unsafe().close(ch.voidPromise()));
+      }
+    }
     supervisor.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     stopped.complete(clean);
