@@ -121,7 +121,11 @@ public final class ControlPlaneServer implements AutoCloseable {
     }
     AuditLog audit = new AuditLog(database);
     AdminService admin = new AdminService(database, audit, jdbc, history, clock);
-    return new AdminRoutes(admin, audit, new AdminAuthenticator(AdminTokenFile.loadOrCreate(config.dataDirectory())));
+    AdminAuthenticator operator = new AdminAuthenticator(AdminTokenFile.loadOrCreate(config.dataDirectory()));
+    // Where the token is, never the token itself.
+    LOG.info("admin API enabled path={} admin_token_file={}", AdminRoutes.PREFIX,
+        config.dataDirectory().resolve(AdminTokenFile.FILE_NAME));
+    return new AdminRoutes(admin, audit, operator);
   }
 
   private static QueuedThreadPool threads() {
