@@ -20,10 +20,13 @@ final class ApiHandler extends Handler.Abstract {
 
   private final TunnelRoutes tunnels;
   private final OAuthTokenEndpoint oauth;
+  private final AdminRoutes admin;
 
-  ApiHandler(TunnelRoutes tunnels, OAuthTokenEndpoint oauth) {
+  /** {@code admin} null: no admin API (a server whose federation directory is not in its database). */
+  ApiHandler(TunnelRoutes tunnels, OAuthTokenEndpoint oauth, AdminRoutes admin) {
     this.tunnels = tunnels;
     this.oauth = oauth;
+    this.admin = admin;
   }
 
   @Override
@@ -38,6 +41,8 @@ final class ApiHandler extends Handler.Abstract {
         oauth.handle(call);
       } else if (path.equals(TunnelRoutes.PREFIX) || path.startsWith(TunnelRoutes.PREFIX + "/")) {
         tunnels.handle(call);
+      } else if (admin != null && (path.equals(AdminRoutes.PREFIX) || path.startsWith(AdminRoutes.PREFIX + "/"))) {
+        admin.handle(call);
       } else {
         throw ApiError.notFound("no such path: " + path);
       }

@@ -1,5 +1,6 @@
 package io.mcptunnel.controlplane.api;
 
+import io.mcptunnel.controlplane.admin.AdminService;
 import io.mcptunnel.controlplane.audit.AuditLog;
 import io.mcptunnel.controlplane.federation.AccessTokenIssuer;
 import io.mcptunnel.controlplane.federation.AccessTokenKey;
@@ -110,7 +111,21 @@ public final class ControlPlaneServer implements AutoCloseable {
     TokenExchange exchange = new TokenExchange(directory, jwks, history, clock);
     AccessTokenIssuer issuer = new AccessTokenIssuer(key, ControlPlaneConfig.TOKEN_ISSUER, clock);
     return new ApiHandler(new TunnelRoutes(service, new BearerAuthenticator(verifier)),
-        new OAuthTokenEndpoint(exchange, issuer));
+        new OAuthTokenEndpoint(exchange, issuer), adminRoutes());
+  }
+
+  /** The admin API, when the federation directory is the database's (AdminService writes through it). */
+  private AdminRoutes adminRoutes() {
+    if (!(directory instanceof JdbcFederationDirectory jdbc)) {
+      return null;
+    }
+    AuditLog audit = new AuditLog(database);
+    AdminService admin = new AdminService(database, audit, jdbc, history, clock);
+    AdminAuthenticator operator = new AdminAuthenticator(AdminTokenFile.loadOrCreate(config.dataDirectory()));
+    // Where the token is, never the token itself.
+    LOG.info("admin API enabled path={} admin_token_file={}", AdminRoutes.PREFIX,
+        config.dataDirectory().resolve(AdminTokenFile.FILE_NAME));
+    return new AdminRoutes(admin, audit, operator);
   }
 
   private static QueuedThreadPool threads() {

@@ -136,6 +136,14 @@ final class HttpCall {
     Content.Sink.write(response, true, body.toString(), callback);
   }
 
+  /** A non-JSON answer, e.g. the audit export as JSON lines. */
+  void sendText(int status, String contentType, String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    Content.Sink.write(response, true, body, callback);
+  }
+
   void sendError(ApiError error) {
     sendError(error, false);
   }

@@ -54,15 +54,26 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture(TestDatabase kind, int maxActiveTunnels) {
+    this(kind, maxActiveTunnels, false);
+  }
+
+  /**
+   * {@code persistentFederation}: the 3-argument server, whose federation directory and history are
+   * in its database (and which therefore serves the admin API); {@link #directory} and
+   * {@link #history} are then unused.
+   */
+  ApiFixture(TestDatabase kind, int maxActiveTunnels, boolean persistentFederation) {
     try {
       dataDirectory = Files.createTempDirectory("mcptunnel-cp-api");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     String url = kind == TestDatabase.H2 ? null : kind.freshUrl();
-    server = new ControlPlaneServer(new ControlPlaneConfig(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), dataDirectory, url, ZONE, maxActiveTunnels),
-        directory, history, new IssuerUrlPolicy(true), clock);
+    ControlPlaneConfig config = new ControlPlaneConfig(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), dataDirectory, url, ZONE, maxActiveTunnels);
+    server = persistentFederation
+        ? new ControlPlaneServer(config, new IssuerUrlPolicy(true), clock)
+        : new ControlPlaneServer(config, directory, history, new IssuerUrlPolicy(true), clock);
     InetSocketAddress bound = server.start();
     base = URI.create("http://127.0.0.1:" + bound.getPort());
     Organizations orgs = new Organizations(server.database(), clock);

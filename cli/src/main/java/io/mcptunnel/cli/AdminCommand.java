@@ -1,0 +1,131 @@
+package io.mcptunnel.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mcptunnel admin}: the control plane's admin API (docs/api.md), printing its JSON answers. */
+@Command(name = "admin",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Manage organizations, workspaces, service accounts, federation; read history and audit.",
+    subcommands = {AdminCommand.Org.class, AdminCommand.WorkspaceCreate.class, AdminServiceAccountCommand.class,
+        AdminFederationCommands.IssuerCreate.class, AdminFederationCommands.RuleCreate.class,
+        AdminCommand.AuthHistory.class, AdminCommand.Audit.class})
+public final class AdminCommand extends AdminGroup {
+
+  /** Options and output shared by every admin subcommand. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin
+    AdminClient client;
+
+    @Spec
+    CommandSpec spec;
+
+    abstract String run();
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(run().stripTrailing());
+      out.flush();
+      return 0;
+    }
+
+    static String org(String id) {
+      return "/v1/admin/organizations/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A subcommand that changes something: takes {@code --reason} for the audit log. */
+  abstract static class Change extends Base {
+    @Option(names = "--reason", description = "Why (goes to the audit log).")
+    String reason;
+
+    ObjectNode body() {
+      ObjectNode n = AdminClient.JSON.createObjectNode();
+      return reason == null ? n : n.put("reason", reason);
+    }
+  }
+
+  @Command(name = "org", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      description = "Organizations (server operator).", subcommands = {OrgCreate.class, OrgList.class})
+  public static final class Org extends AdminGroup {}
+
+  @Command(name = "create", description = "Create an organization.")
+  static final class OrgCreate extends Change {
+    @Option(names = "--display-name") String displayName;
+    @Option(names = "--max-active-tunnels") Integer maxActiveTunnels;
+
+    @Override
+    String run() {
+      return client.call("POST", "/v1/admin/organizations",
+          body().put("display_name", displayName).put("max_active_tunnels", maxActiveTunnels));
+    }
+  }
+
+  @Command(name = "list", description = "List organizations.")
+  static final class OrgList extends Base {
+    @Override
+    String run() {
+      return client.call("GET", "/v1/admin/organizations", null);
+    }
+  }
+
+  @Command(name = "workspace", description = "Create a workspace: workspace create --org ORG.",
+      subcommands = {WorkspaceCreate.Create.class})
+  public static final class WorkspaceCreate extends AdminGroup {
+    @Command(name = "create", description = "Create a workspace.")
+    static final class Create extends Change {
+      @Option(names = "--org", required = true) String org;
+      @Option(names = "--display-name") String displayName;
+
+      @Override
+      String run() {
+        return client.call("POST", org(org) + "/workspaces", body().put("display_name", displayName));
+      }
+    }
+  }
+
+  @Command(name = "auth-history", description = "The organization's token-exchange attempts, newest first.")
+  static final class AuthHistory extends Base {
+    @Option(names = "--org", required = true) String org;
+    @Option(names = "--limit", defaultValue = "20") int limit;
+
+    @Override
+    String run() {
+      return client.call("GET", org(org) + "/authentication_history?limit=" + limit, null);
+    }
+  }
+
+  @Command(name = "audit", description = "The audit log: audit export --org ORG (JSON lines).",
+      subcommands = {Audit.Export.class})
+  public static final class Audit extends AdminGroup {
+    @Command(name = "export", description = "Every audit event of the organization as JSON lines.")
+    static final class Export extends Base {
+      @Option(names = "--org", required = true) String org;
+
+      @Override
+      String run() {
+        return client.call("GET", org(org) + "/audit/export", null);
+      }
+    }
+  }
+
+  static List<String> nonNull(List<String> values) {
+    return values == null ? List.of() : values;
+  }
+
+  static Map<String, String> nonNull(Map<String, String> values) {
+    return values == null ? Map.of() : values;
+  }
+}

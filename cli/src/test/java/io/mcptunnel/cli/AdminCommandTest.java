@@ -1,0 +1,82 @@
+package io.mcptunnel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcptunnel.controlplane.api.AdminTokenFile;
+import io.mcptunnel.controlplane.api.ControlPlaneConfig;
+import io.mcptunnel.controlplane.api.ControlPlaneServer;
+import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mcptunnel admin …} against a real control plane on loopback (embedded H2). */
+class AdminCommandTest {
+  @TempDir Path dir;
+  ControlPlaneServer server;
+  String url;
+  Path tokenFile;
+
+  @BeforeEach
+  void start() {
+    server = new ControlPlaneServer(new ControlPlaneConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        dir, null, "tunnels.example.test", 10), new IssuerUrlPolicy(true), Clock.systemUTC());
+    url = "http://127.0.0.1:" + server.start().getPort();
+    tokenFile = dir.resolve(AdminTokenFile.FILE_NAME);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  CliRun admin(String... args) {
+    String[] all = new String[args.length + 5];
+    all[0] = "admin";
+    System.arraycopy(args, 0, all, 1, args.length);
+    System.arraycopy(new String[] {"--url", url, "--token-file", tokenFile.toString()}, 0, all, args.length + 1, 4);
+    return CliRun.of(all);
+  }
+
+  @Test
+  void createsAnOrganizationWorkspaceAndServiceAccountThenExportsTheAudit() throws Exception {
+    CliRun org = admin("org", "create", "--display-name", "Acme", "--reason", "onboard");
+    assertThat(org.exit()).as(org.err()).isZero();
+    String o = AdminClient.JSON.readTree(org.out()).get("id").asText();
+    assertThat(admin("org", "list").out()).contains(o);
+    CliRun ws = admin("workspace", "create", "--org", o, "--display-name", "prod");
+    assertThat(ws.exit()).as(ws.err()).isZero();
+    String w = AdminClient.JSON.readTree(ws.out()).get("id").asText();
+    CliRun sa = admin("service-account", "create", "--org", o, "--workspace", w);
+    assertThat(sa.exit()).as(sa.err()).isZero();
+    JsonNode account = AdminClient.JSON.readTree(sa.out());
+    assertThat(account.get("workspace_ids").get(0).asText()).isEqualTo(w);
+    assertThat(admin("auth-history", "--org", o).out()).contains("\"data\":[]");
+
+    CliRun export = admin("audit", "export", "--org", o);
+    assertThat(export.exit()).as(export.err()).isZero();
+    String[] lines = export.out().strip().split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(export.out()).contains("organization.create", "workspace.create", "service_account.create")
+        .doesNotContain(Files.readString(tokenFile).trim());
+  }
+
+  @Test
+  void aRefusalIsOneLineWithTheServersMessageAndNoToken() throws Exception {
+    CliRun bad = admin("org", "create", "--max-active-tunnels", "0");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("400", "max_active_tunnels").doesNotContain(Files.readString(tokenFile).trim());
+    Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-the-token");
+    CliRun denied = CliRun.of("admin", "org", "list", "--url", url, "--token-file", wrong.toString());
+    assertThat(denied.exit()).isEqualTo(1);
+    assertThat(denied.err()).contains("401", "authentication_error").doesNotContain("not-the-token");
+    assertThat(CliRun.of("admin").exit()).isEqualTo(2);
+  }
+}
