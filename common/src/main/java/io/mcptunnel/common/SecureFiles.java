@@ -46,4 +46,28 @@ public final class SecureFiles {
       Files.deleteIfExists(tmp);
     }
   }
+
+  /**
+   * Writes a secret that must exist once and never change (a server key): whole, owner-only, and
+   * only if there is none yet. A hard link appears atomically and never replaces, so a crash leaves
+   * no half-written key and of two racing processes both go on to read the one that won.
+   *
+   * @return whether this call created the file
+   */
+  public static boolean createOnce(Path target, byte[] content) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(SECRET));
+    try {
+      Files.write(tmp, content);
+      Files.setPosixFilePermissions(tmp, SECRET);
+      Files.createLink(target, tmp);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
 }

@@ -28,4 +28,16 @@ class SecureFilesTest {
     SecureFiles.write(cert, "cert", SecureFiles.PUBLIC);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
   }
+
+  @Test
+  void aKeyIsCreatedOnceOwnerOnlyAndNeverReplaced(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("keys/server.key");
+    assertThat(SecureFiles.createOnce(key, new byte[] {1, 2, 3})).isTrue();
+    assertThat(SecureFiles.createOnce(key, new byte[] {9})).isFalse();
+    assertThat(Files.readAllBytes(key)).containsExactly(1, 2, 3);
+    assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    try (var left = Files.list(key.getParent())) {
+      assertThat(left).containsExactly(key); // no temporary file stays behind
+    }
+  }
 }

@@ -1,14 +1,11 @@
 package io.mcptunnel.controlplane.api;
 
+import io.mcptunnel.common.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -45,21 +42,6 @@ public final class AdminTokenFile {
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp", ownerOnly(file));
-    try {
-      Files.writeString(temp, token + "\n", StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
-      Files.createLink(file, temp); // atomic, never replaces: racing starts share one token
-    } catch (FileAlreadyExistsException e) {
-      // another process made it first: use theirs
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  private static FileAttribute<?>[] ownerOnly(Path file) {
-    boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    SecureFiles.createOnce(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 }

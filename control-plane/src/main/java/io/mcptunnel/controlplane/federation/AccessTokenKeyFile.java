@@ -1,15 +1,12 @@
 package io.mcptunnel.controlplane.federation;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.mcptunnel.common.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 
 /**
@@ -45,24 +42,7 @@ public final class AccessTokenKeyFile {
   }
 
   private static void create(Path file) throws IOException {
-    String json = AccessTokenKey.generate().privateKey().toJSONString();
-    Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp", ownerOnly(file));
-    try {
-      Files.writeString(temp, json, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
-      // A hard link appears atomically and never replaces: no half-written key after a crash,
-      // and of two racing starts both read the one that won.
-      Files.createLink(file, temp);
-    } catch (FileAlreadyExistsException e) {
-      // another process made it first: use theirs
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  private static FileAttribute<?>[] ownerOnly(Path file) {
-    boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    SecureFiles.createOnce(file, AccessTokenKey.generate().privateKey().toJSONString()
+        .getBytes(StandardCharsets.UTF_8));
   }
 }

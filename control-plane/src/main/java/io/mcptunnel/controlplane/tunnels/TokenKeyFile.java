@@ -1,13 +1,10 @@
 package io.mcptunnel.controlplane.tunnels;
 
+import io.mcptunnel.common.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 
 /**
@@ -42,23 +39,6 @@ public final class TokenKeyFile {
   private static void create(Path file) throws IOException {
     byte[] key = new byte[KEY_BYTES];
     new SecureRandom().nextBytes(key);
-    Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp", ownerOnly(file));
-    try {
-      Files.write(temp, key, StandardOpenOption.WRITE);
-      // A hard link appears atomically and never replaces: a crash leaves no half-written key,
-      // and when two starts race, both end up reading the one that won.
-      Files.createLink(file, temp);
-    } catch (FileAlreadyExistsException e) {
-      // another process made it first: use theirs
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  private static FileAttribute<?>[] ownerOnly(Path file) {
-    boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    SecureFiles.createOnce(file, key);
   }
 }
