@@ -20,7 +20,7 @@ import io.mcptunnel.controlplane.federation.TokenExchange;
 import io.mcptunnel.controlplane.federation.jdbc.JdbcAuthenticationHistory;
 import io.mcptunnel.controlplane.federation.jdbc.JdbcFederationDirectory;
 import io.mcptunnel.controlplane.store.Database;
-import io.mcptunnel.controlplane.store.MutableClock;
+import io.mcptunnel.testing.MutableClock;
 import io.mcptunnel.controlplane.store.TestDatabase;
 import io.mcptunnel.controlplane.tunnels.Actor;
 import io.mcptunnel.controlplane.tunnels.ErrorKind;

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.mcptunnel.controlplane.federation.InvalidAccessTokenException.Reason;
+import io.mcptunnel.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;

@@ -5,6 +5,7 @@ import static com.nimbusds.jose.JWSAlgorithm.RS256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.mcptunnel.testing.MutableClock;
 import io.mcptunnel.testing.TestOidcIssuer;
 import java.net.URI;
 import java.time.Duration;

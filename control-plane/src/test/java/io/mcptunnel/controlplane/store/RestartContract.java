@@ -12,6 +12,7 @@ import io.mcptunnel.controlplane.tunnels.TunnelCertificate;
 import io.mcptunnel.controlplane.tunnels.TunnelService;
 import io.mcptunnel.controlplane.tunnels.TunnelServiceConfig;
 import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.testing.MutableClock;
 import io.mcptunnel.testing.TestPki;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -11,6 +11,7 @@ import io.mcptunnel.controlplane.tunnels.TokenVerdict;
 import io.mcptunnel.controlplane.tunnels.Tunnel;
 import io.mcptunnel.controlplane.tunnels.TunnelService;
 import io.mcptunnel.controlplane.tunnels.TunnelServiceConfig;
+import io.mcptunnel.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mcptunnel.controlplane.audit.AuditEvent;
 import io.mcptunnel.controlplane.audit.AuditLog;
 import io.mcptunnel.controlplane.store.Database;
-import io.mcptunnel.controlplane.store.MutableClock;
+import io.mcptunnel.testing.MutableClock;
 import io.mcptunnel.controlplane.store.TestDatabase;
 import io.mcptunnel.controlplane.tenancy.Organizations;
 import io.mcptunnel.pki.CertificateIssuer;

@@ -1,4 +1,4 @@
-package io.mcptunnel.controlplane.store;
+package io.mcptunnel.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +30,10 @@ public final class MutableClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId zone) {
+    // Time in tests is UTC only; a zone change would silently mean another clock.
+    if (ZoneOffset.UTC.equals(zone)) {
+      return this;
+    }
     throw new UnsupportedOperationException();
   }
 }
