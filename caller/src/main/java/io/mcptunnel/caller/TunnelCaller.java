@@ -19,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -93,7 +94,13 @@ public final class TunnelCaller implements AutoCloseable {
       settle(answer, host, result);
     } else {
       CompletableFuture<Optional<List<X509Certificate>>> pending = answer;
-      pending.whenComplete((found, e) -> loop.execute(() -> settle(pending, host, result)));
+      pending.whenComplete((found, e) -> {
+        try {
+          loop.execute(() -> settle(pending, host, result));
+        } catch (RejectedExecutionException closing) {
+          result.completeExceptionally(new TunnelCallException(503, "the caller is shutting down", false));
+        }
+      });
     }
     return result;
   }

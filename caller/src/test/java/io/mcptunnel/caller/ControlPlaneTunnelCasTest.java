@@ -162,4 +162,21 @@ class ControlPlaneTunnelCasTest {
     assertThatThrownBy(() -> ControlPlaneTunnelCas.checkUrl(URI.create("ftp://cp.example")))
         .hasMessageContaining("expected an https URL");
   }
+
+  @Test
+  void overHttpsTheControlPlaneCertificateIsCheckedAgainstTheGivenCa() throws Exception {
+    TestPki cpPki = TestPki.create("control-plane-ca");
+    try (ControlPlaneStandIn tls = new ControlPlaneStandIn(DOMAIN, List.of(CA), cpPki.server("localhost"))) {
+      URI url = URI.create("https://localhost:" + tls.port());
+      var trusting = ControlPlaneTunnelCas.create(url, CREDENTIAL,
+          Optional.of(List.of(cpPki.ca().certificate())), clock);
+      assertThat(trusting.forHost("mcp." + DOMAIN).get(10, TimeUnit.SECONDS)).contains(List.of(CA));
+
+      var other = ControlPlaneTunnelCas.create(url, CREDENTIAL, Optional.of(List.of(OTHER_CA)), clock);
+      assertThatThrownBy(() -> other.forHost("mcp." + DOMAIN).get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(TunnelCallException.class)
+          .cause().hasMessageStartingWith("control plane unreachable: ");
+      assertThat(tls.requests).hasSize(1);
+    }
+  }
 }

@@ -1,6 +1,14 @@
 package io.mcptunnel.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.mcptunnel.pki.IssuedCertificate;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import io.mcptunnel.pki.PemFiles;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,10 +39,26 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   /** When set, requests wait for it before answering. */
   public volatile CountDownLatch gate;
 
+  private final String scheme;
+
   public ControlPlaneStandIn(String domain, List<X509Certificate> cas) throws IOException {
+    this(domain, cas, null);
+  }
+
+  /** Over HTTPS with {@code tls} as the server certificate when given. */
+  public ControlPlaneStandIn(String domain, List<X509Certificate> cas, IssuedCertificate tls) throws IOException {
     this.domain = domain;
     this.cas = cas;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(loopback, 0);
+      scheme = "http";
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(serverContext(tls)));
+      server = https;
+      scheme = "https";
+    }
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.createContext("/internal/v1/caller/tunnel_cas", x -> {
       try {
@@ -78,7 +102,23 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private static SSLContext serverContext(IssuedCertificate tls) throws IOException {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      char[] password = "test-only".toCharArray();
+      ks.setKeyEntry("server", tls.privateKey(), password, new Certificate[] {tls.certificate()});
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, password);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
   }
 
   public int port() {
