@@ -80,7 +80,8 @@ public final class TunnelCaller implements AutoCloseable {
    * usual case, a cached answer), else when its answer arrives, handed back to the loop so that the
    * loop-confined state (edge links, session pools) is only ever touched by its own thread. The
    * lookup itself never blocks the loop. Fails with a {@link TunnelCallException}: 404 for a host of
-   * no known tunnel, 502 for a tunnel with no active CA, or the source's own failure.
+   * no known tunnel, 503 for a tunnel with no active CA, or the source's own failure (e.g. 503 when
+   * the control plane cannot be asked).
    */
   public CompletableFuture<List<X509Certificate>> activeCas(EventLoop loop, String host) {
     CompletableFuture<Optional<List<X509Certificate>>> answer;
