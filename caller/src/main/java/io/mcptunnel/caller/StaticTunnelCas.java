@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Tunnel CA certificates given by configuration: tunnel domain → its active CA certificates. A
@@ -18,7 +19,11 @@ public final class StaticTunnelCas implements TunnelCas {
   }
 
   @Override
-  public Optional<List<X509Certificate>> forHost(String host) {
+  public CompletableFuture<Optional<List<X509Certificate>>> forHost(String host) {
+    return CompletableFuture.completedFuture(lookup(host));
+  }
+
+  private Optional<List<X509Certificate>> lookup(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     for (var e : byDomain.entrySet()) {
       if (h.endsWith("." + e.getKey()) && h.length() > e.getKey().length() + 1) {

@@ -9,13 +9,17 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -27,6 +31,8 @@ import javax.net.ssl.SSLException;
  * CA set lets later sessions resume instead of repeating a full handshake.
  */
 public final class TunnelCaller implements AutoCloseable {
+  private static final AttributeKey<List<X509Certificate>> VERIFIED_AGAINST =
+      AttributeKey.valueOf("mcptunnel.verifiedAgainst");
   private final CallerSettings settings;
   private final EventLoopGroup group;
   private final Map<EventLoop, EdgeLink> links = new ConcurrentHashMap<>();
@@ -65,21 +71,91 @@ public final class TunnelCaller implements AutoCloseable {
    * channel carries plaintext after its {@link SslHandler} and reads only when asked.
    */
   public CompletableFuture<Channel> openSession(EventLoop loop, String host) {
-    Optional<List<X509Certificate>> cas = settings.cas().forHost(host);
-    if (cas.isEmpty()) {
-      return CompletableFuture.failedFuture(
-          new TunnelCallException(404, "no tunnel is configured for host " + host, false));
+    return activeCas(loop, host).thenCompose(cas -> openSession(loop, host, cas));
+  }
+
+  /**
+   * The tunnel's active CA certificates for {@code host}, never empty; call on {@code loop}. The
+   * future completes on {@code loop}: at once when the {@link TunnelCas} knows the answer at once (the
+   * usual case, a cached answer), else when its answer arrives, handed back to the loop so that the
+   * loop-confined state (edge links, session pools) is only ever touched by its own thread. The
+   * lookup itself never blocks the loop. Fails with a {@link TunnelCallException}: 404 for a host of
+   * no known tunnel, 503 for a tunnel with no active CA, or the source's own failure (e.g. 503 when
+   * the control plane cannot be asked).
+   */
+  public CompletableFuture<List<X509Certificate>> activeCas(EventLoop loop, String host) {
+    CompletableFuture<Optional<List<X509Certificate>>> answer;
+    try {
+      answer = settings.cas().forHost(host);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
     }
+    CompletableFuture<List<X509Certificate>> result = new CompletableFuture<>();
+    if (answer.isDone()) {
+      settle(answer, host, result);
+    } else {
+      CompletableFuture<Optional<List<X509Certificate>>> pending = answer;
+      pending.whenComplete((found, e) -> {
+        try {
+          loop.execute(() -> settle(pending, host, result));
+        } catch (RejectedExecutionException closing) {
+          result.completeExceptionally(new TunnelCallException(503, "the caller is shutting down", false));
+        }
+      });
+    }
+    return result;
+  }
+
+  private static void settle(CompletableFuture<Optional<List<X509Certificate>>> answer, String host,
+      CompletableFuture<List<X509Certificate>> result) {
+    Optional<List<X509Certificate>> found;
+    try {
+      found = answer.join();
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      result.completeExceptionally(cause instanceof TunnelCallException ? cause
+          : new TunnelCallException(502, "tunnel CA lookup failed: " + cause.getMessage(), true));
+      return;
+    }
+    if (found.isEmpty()) {
+      result.completeExceptionally(new TunnelCallException(404, "no tunnel is configured for host " + host, false));
+    } else if (found.get().isEmpty()) {
+      result.completeExceptionally(new TunnelCallException(503,
+          "the tunnel of host " + host + " has no active CA certificate: nothing to verify the proxy against",
+          false));
+    } else {
+      result.complete(found.get());
+    }
+  }
+
+  /**
+   * A new inner TLS session to {@code host} on {@code loop}, verified against {@code cas} (as
+   * {@link #activeCas} gave them); call on that loop.
+   */
+  public CompletableFuture<Channel> openSession(EventLoop loop, String host, List<X509Certificate> cas) {
     SslContext tls;
     try {
-      tls = innerTls.computeIfAbsent(cas.get(), TunnelCaller::contextFor);
+      tls = innerTls.computeIfAbsent(cas, TunnelCaller::contextFor);
     } catch (TunnelCallException e) {
       return CompletableFuture.failedFuture(e);
     }
     return links.computeIfAbsent(loop, l -> new EdgeLink(l, settings))
         .session()
         .thenCompose(edge -> edge.openStream(host))
-        .thenCompose(stream -> innerHandshake(stream, host, tls));
+        .thenCompose(stream -> innerHandshake(stream, host, tls))
+        .thenApply(session -> {
+          session.attr(VERIFIED_AGAINST).set(List.copyOf(cas));
+          return session;
+        });
+  }
+
+  /**
+   * Whether {@code session} was verified against exactly {@code cas}: a pooled session is reused only
+   * while the tunnel's CA set is unchanged, so a CA removed from the tunnel stops being trusted for
+   * new requests even on warm sessions.
+   */
+  public static boolean verifiedAgainst(Channel session, List<X509Certificate> cas) {
+    return cas.equals(session.attr(VERIFIED_AGAINST).get());
   }
 
   private static SslContext contextFor(List<X509Certificate> cas) {

@@ -3,11 +3,19 @@ package io.mcptunnel.caller;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the caller learns a tunnel's active CA certificates, the only certificates a proxy's
  * certificate may be signed by. Empty when the caller knows no tunnel for the host.
+ *
+ * <p>{@link #forHost} is called on a Netty event loop (every session opened and every pooled session
+ * reused asks it), so it must never block: a source that has to ask over the network (the control
+ * plane) answers with a future that completes later, on any thread; the caller moves back to its
+ * event loop itself. A source that knows the answer at once returns a completed future, and then
+ * nothing changes thread at all. A failed future carries a {@link TunnelCallException} whose status
+ * the gateway answers with.
  */
 public interface TunnelCas {
-  Optional<List<X509Certificate>> forHost(String host);
+  CompletableFuture<Optional<List<X509Certificate>>> forHost(String host);
 }

@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "call",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Call one MCP tool on a server behind a tunnel and print its result.")
+    description = {"Call one MCP tool on a server behind a tunnel and print its result.",
+        "Tunnels' CA certificates come from --tunnel DOMAIN=CA_FILE or from the control plane "
+            + "(--control-plane-url with --control-plane-credential-file)."})
 public final class CallCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
     description = {"Serve http://LISTEN/<route>.<tunnel-domain>/<path> so an unmodified MCP client reaches the "
         + "MCP servers behind tunnels.",
         "The caller key comes from " + CallerOptions.KEY_ENV + " or --caller-key-file, or the edge authenticates "
-            + "a client certificate (--client-cert/--client-key)."})
+            + "a client certificate (--client-cert/--client-key).",
+        "Tunnels' CA certificates come from --tunnel DOMAIN=CA_FILE or from the control plane "
+            + "(--control-plane-url with --control-plane-credential-file)."})
 public final class CallerGatewayCommand implements Callable<Integer> {
   @Mixin
   CallerOptions caller;

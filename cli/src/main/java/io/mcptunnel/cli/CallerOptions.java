@@ -2,14 +2,19 @@ package io.mcptunnel.cli;
 
 import io.mcptunnel.caller.CallerSettings;
 import io.mcptunnel.caller.CallerTls;
+import io.mcptunnel.caller.ControlPlaneTunnelCas;
 import io.mcptunnel.caller.StaticTunnelCas;
+import io.mcptunnel.caller.TunnelCas;
 import io.mcptunnel.common.HostPort;
 import io.mcptunnel.common.McptunnelException;
 import io.mcptunnel.pki.PemFiles;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,10 +53,23 @@ public final class CallerOptions {
   @Option(names = "--client-key", paramLabel = "FILE", description = "PEM private key of --client-cert.")
   Path clientKey;
 
-  @Option(names = "--tunnel", required = true, paramLabel = "DOMAIN=CA_FILE",
+  @Option(names = "--tunnel", paramLabel = "DOMAIN=CA_FILE",
       description = "A tunnel domain and the PEM file of its active CA certificate(s), which the proxy's "
-          + "certificate must be signed by; repeat for several tunnels.")
+          + "certificate must be signed by; repeat for several tunnels. Alternative to --control-plane-url.")
   List<String> tunnels;
+
+  @Option(names = "--control-plane-url", paramLabel = "URL",
+      description = "Ask the control plane for tunnels' active CA certificates (cached for seconds). https; http "
+          + "only to localhost or a loopback address. Needs --control-plane-credential-file. Alternative to --tunnel.")
+  String controlPlaneUrl;
+
+  @Option(names = "--control-plane-credential-file", paramLabel = "FILE",
+      description = "File holding this caller's internal client credential (role caller) for --control-plane-url.")
+  Path controlPlaneCredentialFile;
+
+  @Option(names = "--control-plane-ca-file", paramLabel = "FILE",
+      description = "PEM CA certificate(s) trusted for the control plane's certificate (default: the system CAs).")
+  Path controlPlaneCaFile;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Event loop threads (default: the number of CPU cores).")
@@ -60,6 +78,7 @@ public final class CallerOptions {
   /** Everything is checked before a socket opens; each error names the flag. */
   CallerSettings settings() {
     List<HostPort> edgeAddresses = edges.stream().map(CallerOptions::edge).toList();
+    TunnelCas cas = tunnelCasSource();
     for (Path f : new Path[] {edgeCa, clientCert, clientKey, callerKeyFile}) {
       if (f != null && !Files.isReadable(f)) {
         throw new McptunnelException(f + ": cannot read the file");
@@ -76,7 +95,7 @@ public final class CallerOptions {
     return new CallerSettings(edgeAddresses,
         CallerTls.edgeClient(Optional.ofNullable(edgeCa), Optional.ofNullable(clientCert),
             Optional.ofNullable(clientKey)),
-        key, new StaticTunnelCas(tunnelCas()), threads);
+        key, cas, threads);
   }
 
   private static HostPort edge(String value) {
@@ -115,6 +134,75 @@ public final class CallerOptions {
       throw new McptunnelException("--caller-key-file " + callerKeyFile + ": cannot read ("
           + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /** Exactly one source of tunnel CAs: {@code --tunnel} options or the control plane. */
+  private TunnelCas tunnelCasSource() {
+    boolean staticCas = tunnels != null && !tunnels.isEmpty();
+    boolean controlPlane = controlPlaneUrl != null;
+    if (staticCas && controlPlane) {
+      throw new McptunnelException("--tunnel and --control-plane-url are alternatives: tunnel CA certificates come "
+          + "from one source, pass one of them");
+    }
+    if (!controlPlane) {
+      if (controlPlaneCredentialFile != null || controlPlaneCaFile != null) {
+        throw new McptunnelException("--control-plane-credential-file and --control-plane-ca-file need "
+            + "--control-plane-url");
+      }
+      if (!staticCas) {
+        throw new McptunnelException("no source of tunnel CA certificates: pass --tunnel DOMAIN=CA_FILE (repeatable) "
+            + "or --control-plane-url URL with --control-plane-credential-file FILE");
+      }
+      return new StaticTunnelCas(tunnelCas());
+    }
+    if (controlPlaneCredentialFile == null) {
+      throw new McptunnelException("--control-plane-url needs --control-plane-credential-file FILE");
+    }
+    URI url;
+    try {
+      url = new URI(controlPlaneUrl);
+    } catch (URISyntaxException e) {
+      throw new McptunnelException("--control-plane-url " + controlPlaneUrl + ": not a URL");
+    }
+    Optional<List<X509Certificate>> trusted = Optional.empty();
+    if (controlPlaneCaFile != null) {
+      try {
+        trusted = Optional.of(PemFiles.readCertificates(controlPlaneCaFile));
+      } catch (McptunnelException e) {
+        throw new McptunnelException("--control-plane-ca-file " + controlPlaneCaFile + ": " + e.getMessage());
+      }
+      if (trusted.get().isEmpty()) {
+        throw new McptunnelException("--control-plane-ca-file " + controlPlaneCaFile + ": no CERTIFICATE in it");
+      }
+    }
+    String credential = controlPlaneCredential();
+    try {
+      return ControlPlaneTunnelCas.create(url, credential, trusted, Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      // The library's messages never hold the credential.
+      throw new McptunnelException("--control-plane-url " + controlPlaneUrl + ": " + e.getMessage()
+          .replace(url + ": ", ""));
+    }
+  }
+
+  private String controlPlaneCredential() {
+    Path f = controlPlaneCredentialFile;
+    String credential;
+    try {
+      credential = Files.readString(f).strip();
+    } catch (IOException e) {
+      // Never quote the file's content.
+      throw new McptunnelException("--control-plane-credential-file " + f + ": cannot read ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    if (credential.isEmpty()) {
+      throw new McptunnelException("--control-plane-credential-file " + f + " is empty");
+    }
+    if (credential.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+      throw new McptunnelException("--control-plane-credential-file " + f + ": the credential holds whitespace or "
+          + "control characters; the file must hold only the credential (mcpti1.…)");
+    }
+    return credential;
   }
 
   private Map<String, List<X509Certificate>> tunnelCas() {

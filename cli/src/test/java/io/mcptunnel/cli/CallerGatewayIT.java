@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mcptunnel.caller.CallerSettings;
+import io.mcptunnel.caller.ControlPlaneTunnelCas;
 import io.mcptunnel.caller.StaticTunnelCas;
 import io.mcptunnel.caller.TunnelCaller;
 import io.mcptunnel.caller.gateway.CallerGateway;
 import io.mcptunnel.sample.SampleMcpServer;
+import io.mcptunnel.testing.ControlPlaneStandIn;
 import io.mcptunnel.testing.HttpTestServer;
+import io.mcptunnel.testing.MutableClock;
 import io.mcptunnel.testing.TestPki;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -289,6 +292,56 @@ class CallerGatewayIT {
           + g.address().getPort() + "/" + MCP_HOST + "/mcp")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("tunnel session failed").doesNotContain("ck_wrong_key");
+    }
+  }
+
+  @Test
+  void withTheControlPlaneAsCaSourceACaTakenOffTheTunnelStopsBeingTrustedAfterTheCacheTime() throws Exception {
+    String credential = "mcpti1.icl_000000000000000000000001.c2VjcmV0LXNlY3JldC1zZWNyZXQ";
+    MutableClock clock = new MutableClock(java.time.Instant.now());
+    CallerSettings good = stack.callerSettings();
+    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(TunnelStack.DOMAIN,
+        io.mcptunnel.pki.PemFiles.readCertificates(stack.tunnelCa))) {
+      CallerSettings fromControlPlane = new CallerSettings(good.edges(), good.edgeTls(), good.callerKey(),
+          ControlPlaneTunnelCas.create(cp.url(), credential, java.util.Optional.empty(), clock), 1);
+      try (TunnelCaller other = TunnelCaller.start(fromControlPlane);
+           CallerGateway g = CallerGateway.start(other, new InetSocketAddress("127.0.0.1", 0))) {
+        var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + g.address().getPort())
+            .endpoint("/" + MCP_HOST + "/mcp").build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(15)).build();
+        try {
+          client.initialize();
+          McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo",
+              Map.of("message", "CAs from the control plane")));
+          assertThat(r.content()).singleElement().isInstanceOfSatisfying(McpSchema.TextContent.class,
+              t -> assertThat(t.text()).isEqualTo("CAs from the control plane"));
+          assertThat(cp.requests).isNotEmpty().allSatisfy(seen -> {
+            assertThat(seen.host()).isEqualTo(MCP_HOST);
+            assertThat(seen.authorization()).isEqualTo("Bearer " + credential);
+          });
+          int asked = cp.requests.size();
+
+          // The tunnel's CA is replaced; within the cache time nothing is asked and calls go on...
+          cp.cas = List.of(TestPki.create("replacement").ca().certificate());
+          clock.advance(ControlPlaneTunnelCas.FRESH.minusSeconds(1));
+          assertThat(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "still")))
+              .isError()).isNotEqualTo(Boolean.TRUE);
+          assertThat(cp.requests).hasSize(asked);
+
+          // ...after it, the proxy's certificate (signed by the old CA) is refused, warm sessions included.
+          clock.advance(Duration.ofSeconds(1));
+          assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "no"))))
+              .isNotNull();
+          HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+              + g.address().getPort() + "/" + MCP_HOST + "/mcp")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(refused.statusCode()).isEqualTo(502);
+          assertThat(refused.body()).contains("proxy certificate refused: not signed by any registered CA")
+              .doesNotContain("c2VjcmV0");
+        } finally {
+          client.close();
+        }
+      }
     }
   }
 }

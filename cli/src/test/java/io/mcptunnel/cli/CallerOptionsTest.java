@@ -68,4 +68,55 @@ class CallerOptionsTest {
     assertThat(CliRun.of("caller", "gateway", "--edge", "edge.example:7845", "--caller-key-file", key.toString(),
         "--tunnel", "t1.example=" + notPem).err()).contains("t1.example").doesNotContain("\tat ");
   }
+
+  static final String CREDENTIAL = "mcpti1.icl_000000000000000000000001.c2VjcmV0LXNlY3JldC1zZWNyZXQ";
+
+  /** `caller gateway` with the edge and key set and the given tunnel CA source flags. */
+  CliRun gatewayWithCas(String... casFlags) {
+    String[] base = {"caller", "gateway", "--edge", "edge.example:7845", "--caller-key-file", key.toString()};
+    String[] all = new String[base.length + casFlags.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(casFlags, 0, all, base.length, casFlags.length);
+    return CliRun.of(all);
+  }
+
+  @Test
+  void tunnelCasComeFromExactlyOneSource() throws Exception {
+    Path credential = Files.writeString(dir.resolve("cp.credential"), CREDENTIAL + "\n");
+    Path empty = Files.writeString(dir.resolve("empty.credential"), "  \n");
+    String cred = credential.toString();
+    String[][] table = {
+        {"", "no source of tunnel CA certificates: pass --tunnel DOMAIN=CA_FILE"},
+        {"--tunnel t1.example=" + ca + " --control-plane-url https://cp.example --control-plane-credential-file "
+            + cred, "--tunnel and --control-plane-url are alternatives"},
+        {"--control-plane-url https://cp.example", "--control-plane-url needs --control-plane-credential-file FILE"},
+        {"--tunnel t1.example=" + ca + " --control-plane-credential-file " + cred,
+            "--control-plane-credential-file and --control-plane-ca-file need --control-plane-url"},
+        {"--control-plane-url https://cp.example --control-plane-credential-file " + empty,
+            "--control-plane-credential-file " + empty + " is empty"},
+        {"--control-plane-url https://cp.example --control-plane-credential-file " + dir.resolve("missing"),
+            "--control-plane-credential-file " + dir.resolve("missing") + ": cannot read"},
+        {"--control-plane-url http://cp.example --control-plane-credential-file " + cred,
+            "--control-plane-url http://cp.example: http would send the caller's control plane credential in clear"},
+        {"--control-plane-url https://cp.example --control-plane-credential-file " + cred
+            + " --control-plane-ca-file " + dir.resolve("nope.pem"), "--control-plane-ca-file " + dir.resolve("nope.pem")},
+    };
+    for (String[] row : table) {
+      CliRun r = gatewayWithCas(row[0].isEmpty() ? new String[0] : row[0].split(" "));
+      assertThat(r.exit()).as(row[0]).isEqualTo(1);
+      assertThat(r.err()).as(row[0]).contains(row[1]).doesNotContain("c2VjcmV0").doesNotContain("\tat ");
+      assertThat(r.out()).doesNotContain("c2VjcmV0");
+    }
+  }
+
+  @Test
+  void theControlPlaneIsTheSourceWhenGiven() throws Exception {
+    Path credential = Files.writeString(dir.resolve("cp.credential"), CREDENTIAL + "\n");
+    CallerGatewayCommand command = new CallerGatewayCommand();
+    new picocli.CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--edge", "edge.example:7845", "--caller-key-file", key.toString(),
+        "--control-plane-url", "http://127.0.0.1:1", "--control-plane-credential-file", credential.toString(),
+        "--control-plane-ca-file", ca.toString());
+    assertThat(command.caller.settings().cas()).isInstanceOf(io.mcptunnel.caller.ControlPlaneTunnelCas.class)
+        .hasToString("ControlPlaneTunnelCas[http://127.0.0.1:1]");
+  }
 }

@@ -27,24 +27,36 @@ final class InnerSessionPool {
     this.loop = loop;
   }
 
-  /** Calls {@code done} with an HTTP-ready session or the reason there is none, on this loop. */
+  /**
+   * Calls {@code done} with an HTTP-ready session or the reason there is none, on this loop. The
+   * tunnel's CAs are looked up first (a cached answer, as a rule, so nothing leaves the loop): a
+   * parked session is reused only if it was verified against the CA set still current, so a CA taken
+   * off the tunnel stops being trusted within the source's cache time even on warm sessions.
+   */
   void acquire(String host, BiConsumer<Channel, Throwable> done) {
-    ArrayDeque<Channel> parked = idle.get(host);
-    while (parked != null && !parked.isEmpty()) {
-      Channel ch = parked.pollLast();
-      if (ch.isActive()) {
-        done.accept(ch, null);
-        return;
-      }
-    }
-    caller.openSession(loop, host).whenComplete((ch, e) -> {
+    caller.activeCas(loop, host).whenComplete((cas, e) -> {
       if (e != null) {
         done.accept(null, e);
         return;
       }
-      ch.pipeline().addLast("http", new HttpClientCodec(4096, 65536, 65536));
-      ch.pipeline().addLast("relay", new UpstreamRelay());
-      done.accept(ch, null);
+      ArrayDeque<Channel> parked = idle.get(host);
+      while (parked != null && !parked.isEmpty()) {
+        Channel ch = parked.pollLast();
+        if (ch.isActive() && TunnelCaller.verifiedAgainst(ch, cas)) {
+          done.accept(ch, null);
+          return;
+        }
+        ch.close();
+      }
+      caller.openSession(loop, host, cas).whenComplete((ch, failed) -> {
+        if (failed != null) {
+          done.accept(null, failed);
+          return;
+        }
+        ch.pipeline().addLast("http", new HttpClientCodec(4096, 65536, 65536));
+        ch.pipeline().addLast("relay", new UpstreamRelay());
+        done.accept(ch, null);
+      });
     });
   }
 
