@@ -5,12 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.pki.PemFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The control plane's edge feed on loopback, as the internal API contract describes it: a global
@@ -37,6 +45,7 @@ public final class ControlPlaneStandIn implements AutoCloseable {
     return t;
   });
   private final String credential;
+  private final String scheme;
   private final Map<String, ObjectNode> records = new LinkedHashMap<>(); // guarded by this
   private final Map<String, Long> changedAt = new LinkedHashMap<>(); // guarded by this
   private long version; // guarded by this
@@ -46,15 +55,43 @@ public final class ControlPlaneStandIn implements AutoCloseable {
   public final AtomicInteger requests = new AtomicInteger();
 
   public ControlPlaneStandIn(String credential) throws IOException {
+    this(credential, null);
+  }
+
+  /** Over HTTPS with {@code tls} (its certificate must name "localhost") when not null. */
+  public ControlPlaneStandIn(String credential, IssuedCertificate tls) throws IOException {
     this.credential = credential;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    if (tls == null) {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } else {
+      HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(sslContext(tls)));
+      server = https;
+    }
+    this.scheme = tls == null ? "http" : "https";
     server.setExecutor(executor);
     server.createContext(ControlPlaneTunnelRegistry.FEED_PATH, this::handle);
     server.start();
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(scheme + "://" + (scheme.equals("https") ? "localhost" : "127.0.0.1") + ":"
+        + server.getAddress().getPort());
+  }
+
+  private static SSLContext sslContext(IssuedCertificate tls) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("server", tls.privateKey(), new char[0], new Certificate[] {tls.certificate()});
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, new char[0]);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A live tunnel's full record. */

@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcptunnel.testing.LogCapture;
+import io.mcptunnel.testing.TestPki;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.mcptunnel.tunnel.TunnelToken;
 import java.io.IOException;
@@ -244,5 +245,25 @@ class ControlPlaneTunnelRegistryTest {
     assertThatThrownBy(() -> ControlPlaneTunnelRegistry.connect(URI.create("https://cp.test"), missing, Optional.empty()))
         .isInstanceOf(RegistryException.class)
         .hasMessage("control_plane.credential_file: open " + missing + ": no such file or directory");
+  }
+
+  @Test
+  void httpsIsVerifiedAgainstTheConfiguredCaFile() throws IOException {
+    TestPki pki = TestPki.create("control-plane-ca");
+    Path credential = Files.writeString(dir.resolve("edge.credential"), CREDENTIAL);
+    Path caFile = pki.writeCa(dir.resolve("control-plane-ca.crt"));
+    try (ControlPlaneStandIn https = new ControlPlaneStandIn(CREDENTIAL, pki.server("localhost"))) {
+      https.publish(live("tnl_9", "9999.tunnels.test", "ttok_9", TOKEN_1.secretHash(), CA_A));
+      try (ControlPlaneTunnelRegistry trusted = ControlPlaneTunnelRegistry.connect(https.url(), credential,
+          Optional.of(caFile))) {
+        assertThat(trusted.byId("tnl_9")).isPresent();
+        assertThat(https.authorizations.poll()).isEqualTo("Bearer " + CREDENTIAL);
+      }
+      // Without ca_file the system trust store is used, which does not know the test CA.
+      assertThatThrownBy(() -> ControlPlaneTunnelRegistry.connect(https.url(), credential, Optional.empty()).close())
+          .isInstanceOf(RegistryException.class)
+          .hasMessageStartingWith("control_plane.url " + https.url() + ": cannot load the tunnel state: ")
+          .hasMessageNotContaining(SECRET);
+    }
   }
 }
