@@ -142,6 +142,7 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
   private void poll() {
     Duration backoff = timing.backoffMin();
     Instant outageSince = null;
+    boolean outageRefused = false;
     while (!closed) {
       try {
         Feed feed = fetch(version, timing.waitSeconds(), Duration.ofSeconds(timing.waitSeconds() + 10L));
@@ -159,14 +160,18 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
         if (closed) {
           return;
         }
-        if (outageSince == null) {
-          outageSince = clock.instant();
+        boolean refused = e instanceof FeedException f && f.refused;
+        // Once per outage, and again if it turns from "unreachable" into "credential refused" (or
+        // back): only the latter needs an operator to act.
+        if (outageSince == null || refused != outageRefused) {
+          outageSince = outageSince == null ? clock.instant() : outageSince;
+          outageRefused = refused;
           LOG.atWarn().addKeyValue("url", url.toString()).addKeyValue("reason", e.getMessage())
               .addKeyValue("version", version)
               .log("control plane feed failed, keeping the last tunnel state until it is back");
         }
         Duration pause;
-        if (e instanceof FeedException f && f.refused) {
+        if (refused) {
           pause = timing.refusedBackoff(); // an operator must fix the credential; no point hurrying
         } else {
           pause = backoff;

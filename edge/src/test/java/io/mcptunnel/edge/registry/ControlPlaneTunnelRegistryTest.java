@@ -176,6 +176,14 @@ class ControlPlaneTunnelRegistryTest {
       assertThat(logs.contains("control plane refused the edge credential (HTTP 401")).isTrue();
       assertThat(logs.lines()).noneMatch(l -> l.contains(SECRET));
       assertThat(registry.byId("tnl_1")).isPresent();
+      assertThat(logs.lines()).filteredOn(l -> l.contains("control plane feed failed")).as("once, not per retry")
+          .hasSize(1);
+
+      controlPlane.failWith(503); // the same outage, but no longer a refusal: said once more
+      int now = controlPlane.requests.get();
+      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.get() >= now + 3);
+      assertThat(logs.lines()).filteredOn(l -> l.contains("control plane feed failed")).hasSize(2)
+          .last().asString().contains("HTTP 503");
     }
   }
 
