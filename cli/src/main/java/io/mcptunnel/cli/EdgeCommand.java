@@ -1,7 +1,10 @@
 package io.mcptunnel.cli;
 
+import io.mcptunnel.edge.registry.ControlPlaneTunnelRegistry;
 import io.mcptunnel.edge.registry.FileTunnelRegistry;
 import io.mcptunnel.edge.server.EdgeConfig;
+import io.mcptunnel.edge.server.EdgeConfig.ControlPlane;
+import io.mcptunnel.edge.server.EdgeConfig.RegistryFile;
 import io.mcptunnel.edge.server.EdgeConfigParser;
 import io.mcptunnel.edge.server.EdgeTls;
 import java.io.PrintWriter;
@@ -61,10 +64,19 @@ public final class EdgeCommand implements Runnable {
     public Integer call() {
       EdgeConfig c = config.load();
       EdgeTls tls = EdgeTls.load(c.certFile(), c.keyFile(), c.callerClientCaFile());
-      int tunnels;
-      // The registry is read exactly as the edge reads it at start; closing stops its poller at once.
-      try (FileTunnelRegistry registry = new FileTunnelRegistry(c.registryFile(), c.registryPollInterval())) {
-        tunnels = registry.all().size();
+      String registryLine;
+      // The tunnel state is read exactly as the edge reads it at start; closing stops its poller at once.
+      if (c.tunnelSource() instanceof ControlPlane cp) {
+        try (ControlPlaneTunnelRegistry registry =
+            ControlPlaneTunnelRegistry.connect(cp.url(), cp.credentialFile(), cp.caFile())) {
+          registryLine = tunnels(registry.all().size()) + " from the control plane " + cp.url()
+              + " (state version " + registry.version() + ")";
+        }
+      } else {
+        RegistryFile file = (RegistryFile) c.tunnelSource();
+        try (FileTunnelRegistry registry = new FileTunnelRegistry(file.path(), file.pollInterval())) {
+          registryLine = tunnels(registry.all().size()) + " in " + file.path();
+        }
       }
       if (c.callers().isEmpty()) {
         PrintWriter err = spec.commandLine().getErr();
@@ -78,10 +90,14 @@ public final class EdgeCommand implements Runnable {
       if (tls.requestsClientCertificates()) {
         out.println("# caller CAs: " + tls.callerCas().size() + " in " + c.callerClientCaFile().orElseThrow());
       }
-      out.println("# registry: " + tunnels + (tunnels == 1 ? " tunnel" : " tunnels") + " in " + c.registryFile());
+      out.println("# registry: " + registryLine);
       out.print(c.describe());
       out.flush();
       return 0;
+    }
+
+    private static String tunnels(int n) {
+      return n + (n == 1 ? " tunnel" : " tunnels");
     }
   }
 }

@@ -2,12 +2,14 @@ package io.mcptunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,6 +113,59 @@ class EdgeRunCommandTest {
             "key_file: " + key)
         .doesNotContain(KEY_HASH).doesNotContain("PRIVATE KEY");
     assertThat(run.err()).isEmpty();
+  }
+
+  static final String CREDENTIAL = "mcpti1.icl_000000000000000000000001.c2VjcmV0LXNlY3JldC1zZWNyZXQ";
+
+  /** The config with a control_plane block in place of registry_file. */
+  Path controlPlaneConfig(String url) throws IOException {
+    Path credential = Files.writeString(dir.resolve("edge.credential"), CREDENTIAL + "\n");
+    String text = Files.readString(config(":7844", ":7845", "127.0.0.1:7846", ""))
+        .replace("registry_file: " + registry, "control_plane:\n  url: \"" + url + "\"\n  credential_file: " + credential);
+    return Files.writeString(dir.resolve("edge.yaml"), text);
+  }
+
+  @Test
+  void checkLoadsTheControlPlaneStateWithoutShowingTheCredential() throws IOException {
+    HttpServer controlPlane = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    controlPlane.createContext("/internal/v1/edge/tunnel_state", exchange -> {
+      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+      byte[] body = ("{\"type\":\"tunnel_state\",\"version\":42,\"reset\":true,\"tunnels\":[{\"id\":\"tnl_1\","
+          + "\"domain\":\"abcd.tunnel.test\",\"organization_id\":\"org_1\",\"workspace_id\":\"wrkspc_1\","
+          + "\"current_token\":null,\"retired_token_ids\":[],\"ca_certificates_pem\":[],\"archived\":true}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (exchange) {
+        exchange.getResponseBody().write(body);
+      }
+    });
+    controlPlane.start();
+    try {
+      String url = "http://127.0.0.1:" + controlPlane.getAddress().getPort();
+      Path file = controlPlaneConfig(url);
+      CliRun run = CliRun.of("edge", "check", "--config", file.toString());
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.out()).startsWith("config OK: " + file)
+          .contains("# registry: 1 tunnel from the control plane " + url + " (state version 42)",
+              "control_plane:\n  url: \"" + url + "\"", "credential_file: " + dir.resolve("edge.credential"))
+          .doesNotContain(CREDENTIAL.substring(CREDENTIAL.lastIndexOf('.') + 1));
+      assertThat(authorizations).first().isEqualTo("Bearer " + CREDENTIAL);
+    } finally {
+      controlPlane.stop(0);
+    }
+  }
+
+  @Test
+  void checkRefusesAnUnreachableControlPlane() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    CliRun run = CliRun.of("edge", "check", "--config", controlPlaneConfig("http://127.0.0.1:" + port).toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).startsWith("mcptunnel: control_plane.url http://127.0.0.1:" + port
+        + ": cannot load the tunnel state: ").doesNotContain("at io.").doesNotContain(CREDENTIAL);
   }
 
   @Test

@@ -9,13 +9,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -35,30 +31,17 @@ import org.slf4j.LoggerFactory;
 public final class FileTunnelRegistry implements TunnelRegistry, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileTunnelRegistry.class);
 
-  /** One consistent view; lookups never see half of a reload. */
-  private record Snapshot(Map<String, TunnelState> byId, Map<String, TunnelState> byDomain) {
-    static Snapshot of(List<TunnelState> tunnels) {
-      Map<String, TunnelState> ids = new LinkedHashMap<>();
-      Map<String, TunnelState> domains = new LinkedHashMap<>();
-      tunnels.forEach(t -> {
-        ids.put(t.id(), t);
-        domains.put(t.domain(), t);
-      });
-      return new Snapshot(ids, domains);
-    }
-  }
-
   private final Path file;
   private final List<Consumer<TunnelState>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
-  private volatile Snapshot current;
+  private volatile TunnelSnapshot current; // one consistent view; lookups never see half of a reload
   private byte[] lastDigest; // guarded by this; null after a read failure so the next read reloads
 
   /** Loads {@code file} now, failing with {@link RegistryException}, then polls every {@code pollInterval}. */
   public FileTunnelRegistry(Path file, Duration pollInterval) {
     this.file = file;
     byte[] content = read(file);
-    current = Snapshot.of(RegistryFileParser.parse(text(content), file.toString()));
+    current = TunnelSnapshot.of(RegistryFileParser.parse(text(content), file.toString()));
     lastDigest = sha256(content);
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mcptunnel-tunnel-registry");
@@ -76,17 +59,12 @@ public final class FileTunnelRegistry implements TunnelRegistry, AutoCloseable {
 
   @Override
   public Optional<TunnelState> byId(String id) {
-    return id == null ? Optional.empty() : Optional.ofNullable(current.byId().get(id));
+    return current.lookupId(id);
   }
 
   @Override
   public Optional<TunnelState> byDomain(String domain) {
-    if (domain == null) {
-      return Optional.empty();
-    }
-    String d = domain.toLowerCase(Locale.ROOT);
-    // A fully qualified name ("x.example.") names the same host.
-    return Optional.ofNullable(current.byDomain().get(d.endsWith(".") ? d.substring(0, d.length() - 1) : d));
+    return current.lookupDomain(domain);
   }
 
   @Override
@@ -116,35 +94,19 @@ public final class FileTunnelRegistry implements TunnelRegistry, AutoCloseable {
       return;
     }
     lastDigest = digest; // also for a bad file: warn once per content, not once per poll
-    Snapshot next;
+    TunnelSnapshot next;
     try {
-      next = Snapshot.of(RegistryFileParser.parse(text(content), file.toString()));
+      next = TunnelSnapshot.of(RegistryFileParser.parse(text(content), file.toString()));
     } catch (RuntimeException e) {
       warn(String.valueOf(e.getMessage()));
       return;
     }
-    Snapshot previous = current;
+    TunnelSnapshot previous = current;
     current = next;
-    List<TunnelState> changed = changes(previous, next);
+    List<TunnelState> changed = TunnelSnapshot.changes(previous, next);
     LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("tunnels", next.byId().size())
         .addKeyValue("changed", changed.size()).log("tunnel registry reloaded");
     changed.forEach(this::notifyListeners);
-  }
-
-  /** New or different tunnels, then removed ones reported as archived (their connections must go). */
-  private static List<TunnelState> changes(Snapshot before, Snapshot after) {
-    List<TunnelState> changed = new ArrayList<>();
-    after.byId().forEach((id, t) -> {
-      if (!t.equals(before.byId().get(id))) {
-        changed.add(t);
-      }
-    });
-    before.byId().forEach((id, t) -> {
-      if (!after.byId().containsKey(id) && !t.archived()) {
-        changed.add(t.asArchived());
-      }
-    });
-    return changed;
   }
 
   private void notifyListeners(TunnelState state) {

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The edge's source of tunnel state. Behind an interface because the file-backed implementation is
- * a stand-in: the control plane replaces it without the edge changing. Implementations are
- * thread-safe and never block lookups on a reload.
+ * The edge's source of tunnel state: {@link FileTunnelRegistry} (a YAML file) or
+ * {@link ControlPlaneTunnelRegistry} (the control plane's edge feed), chosen by the configuration.
+ * Implementations are thread-safe and never block lookups on a reload.
  */
 public interface TunnelRegistry {
 

@@ -3,6 +3,7 @@ package io.mcptunnel.edge.server;
 import io.mcptunnel.common.GoDuration;
 import io.mcptunnel.common.HostPort;
 import io.mcptunnel.edge.callers.Caller;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,7 @@ public record EdgeConfig(
     Path certFile,
     Path keyFile,
     Optional<Path> callerClientCaFile,
-    Path registryFile,
-    Duration registryPollInterval,
+    TunnelSource tunnelSource,
     List<Caller> callers,
     LogLevel logLevel,
     LogFormat logFormat) {
@@ -30,6 +30,18 @@ public record EdgeConfig(
   public enum LogLevel { DEBUG, INFO, WARN, ERROR }
 
   public enum LogFormat { JSON, TEXT }
+
+  /** Where tunnel state comes from: exactly one of {@code registry_file} and {@code control_plane}. */
+  public sealed interface TunnelSource permits RegistryFile, ControlPlane {}
+
+  /** The YAML registry file, polled every {@code pollInterval}. */
+  public record RegistryFile(Path path, Duration pollInterval) implements TunnelSource {}
+
+  /**
+   * The control plane's edge feed at {@code url}; {@code credentialFile} holds the edge's internal
+   * credential (read at start, never shown); {@code caFile} replaces the system trust store.
+   */
+  public record ControlPlane(URI url, Path credentialFile, Optional<Path> caFile) implements TunnelSource {}
 
   public EdgeConfig {
     callers = List.copyOf(callers);
@@ -49,8 +61,16 @@ public record EdgeConfig(
     out.append("  key_file: ").append(keyFile).append("  # contents not shown\n");
     callerClientCaFile.ifPresent(f -> out.append("caller_tls:\n  client_ca_file: ").append(f)
         .append("  # client certificates requested (optional)\n"));
-    out.append("registry_file: ").append(registryFile).append('\n');
-    out.append("registry_poll_interval: ").append(GoDuration.format(registryPollInterval)).append('\n');
+    if (tunnelSource instanceof RegistryFile f) {
+      out.append("registry_file: ").append(f.path()).append('\n');
+      out.append("registry_poll_interval: ").append(GoDuration.format(f.pollInterval())).append('\n');
+    } else if (tunnelSource instanceof ControlPlane cp) {
+      out.append("control_plane:\n");
+      out.append("  url: \"").append(cp.url()).append("\"\n");
+      out.append("  credential_file: ").append(cp.credentialFile()).append("  # contents not shown\n");
+      out.append("  ca_file: ").append(cp.caFile().map(Path::toString).orElse("none  # the system trust store"))
+          .append('\n');
+    }
     out.append("callers:").append(callers.isEmpty() ? " []  # no caller can open a stream\n" : "\n");
     for (Caller c : callers) {
       out.append("  - name: ").append(c.name()).append('\n');

@@ -8,11 +8,19 @@ import io.mcptunnel.edge.server.EdgeConfig.LogFormat;
 import io.mcptunnel.edge.server.EdgeConfig.LogLevel;
 import io.mcptunnel.egress.Ipv4Cidr;
 import io.mcptunnel.tunnel.TunnelProtocol;
+import io.mcptunnel.edge.server.EdgeConfig.ControlPlane;
+import io.mcptunnel.edge.server.EdgeConfig.RegistryFile;
+import io.mcptunnel.edge.server.EdgeConfig.TunnelSource;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +40,8 @@ public final class EdgeConfigParser {
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
   private static final Set<String> TOP = Set.of("connector_listen", "caller_listen", "admin_addr", "tls",
-      "caller_tls", "registry_file", "registry_poll_interval", "callers", "log_level", "log_format");
+      "caller_tls", "registry_file", "registry_poll_interval", "control_plane", "callers", "log_level", "log_format");
+  private static final Set<String> CONTROL_PLANE = Set.of("url", "credential_file", "ca_file");
   private static final Set<String> TLS = Set.of("cert_file", "key_file");
   private static final Set<String> CALLER_TLS = Set.of("client_ca_file");
   private static final Set<String> CALLER = Set.of("name", "organization", "key_sha256", "certificate_sha256",
@@ -51,7 +60,7 @@ public final class EdgeConfigParser {
 
   /** Validates configuration text; {@code source} names it in messages. */
   public static EdgeConfig parse(String yaml, String source) {
-    JsonNode root = Y.readMap(yaml, source, "at least tls and registry_file");
+    JsonNode root = Y.readMap(yaml, source, "at least tls and registry_file or control_plane");
     Y.checkKnown(root, "", TOP);
     JsonNode tls = section(root, "tls");
 
@@ -64,12 +73,94 @@ public final class EdgeConfigParser {
     Path cert = Path.of(Y.required(tls, "cert_file", "tls.cert_file"));
     Path key = Path.of(Y.required(tls, "key_file", "tls.key_file"));
     Optional<Path> callerCas = callerClientCaFile(root);
-    Path registry = Path.of(Y.required(root, "registry_file", "registry_file"));
-    Duration poll = pollInterval(root);
+    TunnelSource tunnels = tunnelSource(root);
     List<Caller> callers = callers(root.get("callers"), callerCas.isPresent());
     LogLevel level = Y.choice(root, "log_level", LogLevel.class, LogLevel.INFO);
     LogFormat format = Y.choice(root, "log_format", LogFormat.class, LogFormat.JSON);
-    return new EdgeConfig(connector, caller, admin, cert, key, callerCas, registry, poll, callers, level, format);
+    return new EdgeConfig(connector, caller, admin, cert, key, callerCas, tunnels, callers, level, format);
+  }
+
+  /** Exactly one of registry_file and control_plane: two sources of truth would disagree. */
+  private static TunnelSource tunnelSource(JsonNode root) {
+    boolean file = present(root, "registry_file");
+    boolean controlPlane = present(root, "control_plane");
+    if (file && controlPlane) {
+      throw new EdgeConfigException("registry_file and control_plane: set only one of the two "
+          + "(tunnel state comes from the file or from the control plane, not both)");
+    }
+    if (!file && !controlPlane) {
+      throw new EdgeConfigException("registry_file or control_plane is required "
+          + "(where the edge gets its tunnel state)");
+    }
+    if (file) {
+      return new RegistryFile(Path.of(Y.required(root, "registry_file", "registry_file")), pollInterval(root));
+    }
+    if (present(root, "registry_poll_interval")) {
+      throw new EdgeConfigException("registry_poll_interval: only applies to registry_file "
+          + "(the control plane pushes changes over a long poll)");
+    }
+    JsonNode section = Y.section(root, "control_plane", CONTROL_PLANE);
+    URI url = controlPlaneUrl(Y.required(section, "url", "control_plane.url"));
+    Path credential = Path.of(Y.required(section, "credential_file", "control_plane.credential_file"));
+    String ca = Y.text(section, "ca_file", "control_plane.ca_file");
+    if (ca != null && url.getScheme().equals("http")) {
+      throw new EdgeConfigException("control_plane.ca_file: only applies to an https:// url");
+    }
+    return new ControlPlane(url, credential, Optional.ofNullable(ca).map(Path::of));
+  }
+
+  private static boolean present(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v != null && !v.isNull();
+  }
+
+  /**
+   * An http(s) base URL without path, query or user info. Plain http only to this machine: the
+   * edge's credential travels in every request and must not cross a network in clear.
+   */
+  static URI controlPlaneUrl(String value) {
+    URI url;
+    try {
+      url = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new EdgeConfigException("control_plane.url: \"" + value + "\" is not a valid URL ("
+          + e.getReason() + ")");
+    }
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw new EdgeConfigException("control_plane.url: \"" + value
+          + "\" must start with https:// (e.g. https://cp.internal:7850)");
+    }
+    if (url.getHost() == null || url.getRawUserInfo() != null) {
+      throw new EdgeConfigException("control_plane.url: \"" + value
+          + "\" must be https://host[:port] (no user info)");
+    }
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    if (!(path.isEmpty() || path.equals("/")) || url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new EdgeConfigException("control_plane.url: \"" + value
+          + "\" must be the control plane's base URL without path, query or fragment (e.g. https://cp.internal:7850)");
+    }
+    if (scheme.equals("http") && !loopback(url.getHost())) {
+      throw new EdgeConfigException("control_plane.url: \"" + value + "\" uses http:// to a host that is not "
+          + "this machine; the edge credential would travel in clear. Use https:// (http:// is only allowed to "
+          + "localhost or a loopback IP address)");
+    }
+    return URI.create(scheme + "://" + url.getRawAuthority());
+  }
+
+  private static boolean loopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":")) { // an IP literal: no DNS lookup
+      try {
+        return InetAddress.getByName(h).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** Optional as a whole; once the section is there, the file is what it is for. */

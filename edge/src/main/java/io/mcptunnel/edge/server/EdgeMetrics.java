@@ -2,12 +2,15 @@ package io.mcptunnel.edge.server;
 
 import io.mcptunnel.edge.CallerStreamEvents;
 import io.mcptunnel.edge.ConnectorSessions;
+import io.mcptunnel.edge.registry.ControlPlaneTunnelRegistry;
 import io.mcptunnel.edge.registry.TunnelRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,6 +33,15 @@ final class EdgeMetrics implements CallerStreamEvents {
         .description("Tunnels in the registry, archived ones included").register(registry);
     Gauge.builder("mcptunnel.edge.callers", callers, IntSupplier::getAsInt)
         .description("Callers configured").register(registry);
+    if (tunnels instanceof ControlPlaneTunnelRegistry feed) {
+      // How fresh the control plane's state is: the age grows during an outage (fail static).
+      Gauge.builder("mcptunnel.edge.tunnel_state.version", feed, ControlPlaneTunnelRegistry::version)
+          .description("State version of the tunnel state from the control plane").register(registry);
+      Gauge.builder("mcptunnel.edge.tunnel_state.sync.age", feed,
+              f -> Duration.between(f.lastSync(), Instant.now()).toMillis() / 1000.0)
+          .description("Seconds since the control plane's feed last answered").baseUnit("seconds")
+          .register(registry);
+    }
   }
 
   @Override

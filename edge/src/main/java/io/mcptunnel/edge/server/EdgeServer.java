@@ -7,8 +7,11 @@ import io.mcptunnel.edge.ConnectorListener;
 import io.mcptunnel.edge.ConnectorSessions;
 import io.mcptunnel.edge.EdgeStreams;
 import io.mcptunnel.edge.callers.Caller;
+import io.mcptunnel.edge.registry.ControlPlaneTunnelRegistry;
 import io.mcptunnel.edge.registry.FileTunnelRegistry;
 import io.mcptunnel.edge.registry.TunnelRegistry;
+import io.mcptunnel.edge.server.EdgeConfig.ControlPlane;
+import io.mcptunnel.edge.server.EdgeConfig.RegistryFile;
 import io.mcptunnel.netty.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -22,14 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running edge: the connector and caller listeners, the file-backed tunnel registry (archives
- * sever connections as the file changes) and the admin endpoints, started from one
+ * A running edge: the connector and caller listeners, the tunnel registry (the registry file or the
+ * control plane's feed; archives sever connections as they arrive) and the admin endpoints, started from one
  * {@link EdgeConfig}. Everything is released by {@link #close()}, including after a failed start.
  */
 public final class EdgeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
 
-  private final FileTunnelRegistry registry;
+  private final TunnelRegistry registry;
+  private final AutoCloseable registryCloser;
   private final ConnectorSessions sessions = new ConnectorSessions();
   private final EventLoopGroup boss = Transports.group("mcptunnel-edge-accept", 1);
   private final EventLoopGroup workers = Transports.group("mcptunnel-edge", 0);
@@ -40,27 +44,24 @@ public final class EdgeServer implements AutoCloseable {
   private AdminHttpServer admin;
   private volatile boolean serving;
 
-  private EdgeServer(FileTunnelRegistry registry, List<Caller> callerList) {
+  private <R extends TunnelRegistry & AutoCloseable> EdgeServer(R registry, List<Caller> callerList) {
     this.registry = registry;
+    this.registryCloser = registry;
     registry.addListener(sessions::onChange);
     metrics = new EdgeMetrics(registry, sessions, callerList::size);
   }
 
   /**
-   * Loads the TLS pair and the registry file (failing fast, before any port is bound), then binds
+   * Loads the TLS pair and the tunnel state (the registry file, or the control plane's first
+   * snapshot; failing fast, before any port is bound), then binds
    * the connector, caller and admin addresses. Errors are {@code McptunnelException}s naming the
    * field or file, e.g. {@code caller_listen :7845: Address already in use}.
    */
   public static EdgeServer start(EdgeConfig config) throws InterruptedException {
     EdgeTls tls = EdgeTls.load(config.certFile(), config.keyFile(), config.callerClientCaFile());
-    FileTunnelRegistry registry = new FileTunnelRegistry(config.registryFile(), config.registryPollInterval());
-    EdgeServer server;
-    try {
-      server = new EdgeServer(registry, config.callers());
-    } catch (RuntimeException e) {
-      registry.close();
-      throw e;
-    }
+    EdgeServer server = config.tunnelSource() instanceof ControlPlane cp
+        ? create(ControlPlaneTunnelRegistry.connect(cp.url(), cp.credentialFile(), cp.caFile()), config)
+        : create(openFile((RegistryFile) config.tunnelSource()), config);
     try {
       server.bind(config, tls);
     } catch (RuntimeException | InterruptedException e) {
@@ -70,7 +71,9 @@ public final class EdgeServer implements AutoCloseable {
     LOG.atInfo().addKeyValue("connector_listen", server.connectorAddress().toString())
         .addKeyValue("caller_listen", server.callerAddress().toString())
         .addKeyValue("admin_addr", server.adminAddress().toString())
-        .addKeyValue("tunnels", registry.all().size())
+        .addKeyValue("tunnels", server.registry.all().size())
+        .addKeyValue("tunnel_source", config.tunnelSource() instanceof ControlPlane cp
+            ? "control_plane " + cp.url() : "registry_file " + ((RegistryFile) config.tunnelSource()).path())
         .addKeyValue("callers", config.callers().size())
         .addKeyValue("caller_certificates", tls.requestsClientCertificates() ? "requested" : "not requested")
         .addKeyValue("certificate_sha256", tls.fingerprint())
@@ -81,6 +84,27 @@ public final class EdgeServer implements AutoCloseable {
       LOG.warn("no callers configured: every caller stream will be refused");
     }
     return server;
+  }
+
+  private static FileTunnelRegistry openFile(RegistryFile file) {
+    return new FileTunnelRegistry(file.path(), file.pollInterval());
+  }
+
+  private static <R extends TunnelRegistry & AutoCloseable> EdgeServer create(R registry, EdgeConfig config) {
+    try {
+      return new EdgeServer(registry, config.callers());
+    } catch (RuntimeException e) {
+      closeQuietly(registry);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) { // the registries' close() only stops a thread
+      LOG.atWarn().setCause(e).log("closing the tunnel registry failed");
+    }
   }
 
   private void bind(EdgeConfig config, EdgeTls tls) throws InterruptedException {
@@ -167,7 +191,7 @@ public final class EdgeServer implements AutoCloseable {
     if (connectors != null) {
       connectors.close();
     }
-    registry.close();
+    closeQuietly(registryCloser);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (admin != null) {

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mcptunnel.common.HostPort;
 import io.mcptunnel.edge.callers.Caller;
 import io.mcptunnel.egress.Ipv4Cidr;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,8 +68,8 @@ class EdgeConfigParserTest {
     assertThat(c.adminAddr()).isEqualTo(new HostPort("127.0.0.1", 17846));
     assertThat(c.certFile()).isEqualTo(Path.of("/etc/mcptunnel/edge.crt"));
     assertThat(c.keyFile()).isEqualTo(Path.of("/etc/mcptunnel/edge.key"));
-    assertThat(c.registryFile()).isEqualTo(Path.of("/etc/mcptunnel/tunnels.yaml"));
-    assertThat(c.registryPollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.tunnelSource())
+        .isEqualTo(new EdgeConfig.RegistryFile(Path.of("/etc/mcptunnel/tunnels.yaml"), Duration.ofMillis(500)));
     assertThat(c.callers()).containsExactly(
         new Caller("backend", "org_1", HASH_A, List.of(Ipv4Cidr.parse("10.0.0.0/8"), Ipv4Cidr.parse("192.168.1.7"))),
         new Caller("ci", "org_2", HASH_B, List.of()));
@@ -81,7 +83,7 @@ class EdgeConfigParserTest {
     assertThat(c.connectorListen()).hasToString(":7844");
     assertThat(c.callerListen()).hasToString(":7845");
     assertThat(c.adminAddr()).hasToString("127.0.0.1:7846");
-    assertThat(c.registryPollInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.tunnelSource()).isEqualTo(new EdgeConfig.RegistryFile(Path.of("/etc/tunnels.yaml"), Duration.ofSeconds(2)));
     assertThat(c.callers()).isEmpty();
     assertThat(c.callerClientCaFile()).isEmpty();
     assertThat(c.logLevel()).isEqualTo(EdgeConfig.LogLevel.INFO);
@@ -253,7 +255,8 @@ class EdgeConfigParserTest {
   void requiredFieldsAreNamed() {
     assertThatThrownBy(() -> parse("registry_file: /r\n")).hasMessageContaining("tls is required");
     assertThatThrownBy(() -> parse("registry_file: /r\ntls: {key_file: k}\n")).hasMessage("tls.cert_file is required");
-    assertThatThrownBy(() -> parse("tls: {cert_file: c, key_file: k}\n")).hasMessage("registry_file is required");
+    assertThatThrownBy(() -> parse("tls: {cert_file: c, key_file: k}\n"))
+        .hasMessage("registry_file or control_plane is required (where the edge gets its tunnel state)");
   }
 
   @Test
@@ -268,5 +271,59 @@ class EdgeConfigParserTest {
   void aMissingFileIsNamed() {
     assertThatThrownBy(() -> EdgeConfigParser.parse(Path.of("/nonexistent/edge.yaml")))
         .isInstanceOf(EdgeConfigException.class).hasMessage("open /nonexistent/edge.yaml: no such file or directory");
+  }
+
+  static final String TLS_ONLY = "tls: {cert_file: /etc/e.crt, key_file: /etc/e.key}\n";
+
+  @Test
+  void controlPlaneIsRead() {
+    EdgeConfig c = parse(TLS_ONLY + """
+        control_plane:
+          url: "https://cp.internal:7850"
+          credential_file: /etc/mcptunnel/edge.credential
+          ca_file: /etc/mcptunnel/control-plane-ca.crt
+        """);
+    assertThat(c.tunnelSource()).isEqualTo(new EdgeConfig.ControlPlane(URI.create("https://cp.internal:7850"),
+        Path.of("/etc/mcptunnel/edge.credential"), Optional.of(Path.of("/etc/mcptunnel/control-plane-ca.crt"))));
+    assertThat(c.describe()).contains("control_plane:\n  url: \"https://cp.internal:7850\"\n",
+        "credential_file: /etc/mcptunnel/edge.credential  # contents not shown",
+        "ca_file: /etc/mcptunnel/control-plane-ca.crt").doesNotContain("registry_file");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      https, no ca file            | https://cp.internal:7850/  | https://cp.internal:7850
+      http to 127.0.0.1            | http://127.0.0.1:7850      | http://127.0.0.1:7850
+      http to another loopback     | http://127.0.0.2:7850      | http://127.0.0.2:7850
+      http to localhost            | http://localhost:7850      | http://localhost:7850
+      http to ::1                  | http://[::1]:7850          | http://[::1]:7850
+      """)
+  void controlPlaneUrlsAccepted(String name, String url, String expected) {
+    EdgeConfig c = parse(TLS_ONLY + "control_plane: {url: \"" + url + "\", credential_file: /c}\n");
+    assertThat(c.tunnelSource()).isEqualTo(new EdgeConfig.ControlPlane(URI.create(expected), Path.of("/c"), Optional.empty()));
+    assertThat(c.describe()).contains("ca_file: none  # the system trust store");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      both sources           | registry_file: /r NL control_plane: {url: "https://cp:1", credential_file: /c} | registry_file and control_plane: set only one of the two
+      neither source         | log_level: info                                                          | registry_file or control_plane is required
+      poll without file      | registry_poll_interval: 1s NL control_plane: {url: "https://cp:1", credential_file: /c} | registry_poll_interval: only applies to registry_file
+      unknown field          | control_plane: {url: "https://cp:1", credential_file: /c, token: x}      | unknown field "control_plane.token"
+      not a map              | control_plane: "https://cp:1"                                            | control_plane: cannot unmarshal !!str into a map of fields
+      missing url            | control_plane: {credential_file: /c}                                     | control_plane.url is required
+      missing credential     | control_plane: {url: "https://cp:1"}                                     | control_plane.credential_file is required
+      http to a network host | control_plane: {url: "http://cp.internal:7850", credential_file: /c}    | control_plane.url: "http://cp.internal:7850" uses http:// to a host that is not this machine; the edge credential would travel in clear
+      http to a private IP   | control_plane: {url: "http://10.0.0.5:7850", credential_file: /c}      | would travel in clear
+      other scheme           | control_plane: {url: "ftp://cp:1", credential_file: /c}                 | control_plane.url: "ftp://cp:1" must start with https://
+      no host                | control_plane: {url: "https:///x", credential_file: /c}                 | control_plane.url: "https:///x" must be https://host[:port]
+      user info              | control_plane: {url: "https://u:p@cp:1", credential_file: /c}           | control_plane.url: "https://u:p@cp:1" must be https://host[:port] (no user info)
+      a path                 | control_plane: {url: "https://cp:1/api", credential_file: /c}           | without path, query or fragment
+      a query                | control_plane: {url: "https://cp:1?a=b", credential_file: /c}           | without path, query or fragment
+      ca file with http      | control_plane: {url: "http://127.0.0.1:1", credential_file: /c, ca_file: /ca} | control_plane.ca_file: only applies to an https:// url
+      """)
+  void controlPlaneRefusalsNameTheField(String name, String lines, String message) {
+    String yaml = TLS_ONLY + lines.replace(" NL ", "\n") + "\n";
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeConfigException.class).hasMessageContaining(message);
   }
 }

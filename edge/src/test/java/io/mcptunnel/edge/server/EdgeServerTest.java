@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mcptunnel.common.McptunnelException;
+import io.mcptunnel.edge.registry.ControlPlaneStandIn;
+import io.mcptunnel.edge.registry.ControlPlaneTunnelRegistry;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.testing.TestPki;
 import io.mcptunnel.tunnel.TunnelProtocol;
@@ -151,6 +153,54 @@ class EdgeServerTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 0);
       assertThat(drainsToEof(connector.getInputStream())).as("the edge closed the connection").isTrue();
     }
+  }
+
+  static final String CREDENTIAL = "mcpti1.icl_000000000000000000000001.c2VjcmV0LXNlY3JldC1zZWNyZXQ";
+
+  EdgeConfig controlPlaneConfig(URI url) throws IOException {
+    Path credential = Files.writeString(dir.resolve("edge.credential"), CREDENTIAL + "\n");
+    return EdgeConfigParser.parse("""
+        connector_listen: "127.0.0.1:0"
+        caller_listen: "127.0.0.1:0"
+        admin_addr: "127.0.0.1:0"
+        tls: {cert_file: %s, key_file: %s}
+        control_plane:
+          url: "%s"
+          credential_file: %s
+        """.formatted(dir.resolve("edge.crt"), dir.resolve("edge.key"), url, credential), "test");
+  }
+
+  @Test
+  void aConnectorAdmittedThroughTheControlPlaneIsSeveredWhenItPublishesTheArchive() throws Exception {
+    try (ControlPlaneStandIn controlPlane = new ControlPlaneStandIn(CREDENTIAL)) {
+      controlPlane.publish(ControlPlaneStandIn.live(TUNNEL, "abcd.tunnel.test", "tok_1", token.secretHash(),
+          tunnelPki.ca().certificate()));
+      edge = EdgeServer.start(controlPlaneConfig(controlPlane.url()));
+      assertThat(edge.registry()).isInstanceOf(ControlPlaneTunnelRegistry.class);
+      try (SSLSocket connector = connect()) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 1);
+        assertThat(admin("/metrics").body()).contains("mcptunnel_edge_tunnel_state_version 1.0",
+            "mcptunnel_edge_tunnel_state_sync_age_seconds", "mcptunnel_edge_tunnels 1.0");
+
+        controlPlane.publish(ControlPlaneStandIn.archived(TUNNEL, "abcd.tunnel.test")); // reaches the held long poll
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 0);
+        assertThat(drainsToEof(connector.getInputStream())).as("the edge closed the connection").isTrue();
+      }
+      assertThat(admin("/metrics").body()).contains("mcptunnel_edge_tunnel_state_version 2.0");
+      assertThatThrownBy(this::connect).as("an archived tunnel's connector is refused").isInstanceOf(AssertionError.class);
+    }
+  }
+
+  @Test
+  void anUnreachableControlPlaneFailsTheStartNamingTheField() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    EdgeConfig config = controlPlaneConfig(URI.create("http://127.0.0.1:" + port));
+    assertThatThrownBy(() -> EdgeServer.start(config)).isInstanceOf(McptunnelException.class)
+        .hasMessageStartingWith("control_plane.url http://127.0.0.1:" + port + ": cannot load the tunnel state")
+        .hasMessageNotContaining(CREDENTIAL.substring(CREDENTIAL.lastIndexOf('.')));
   }
 
   @Test
