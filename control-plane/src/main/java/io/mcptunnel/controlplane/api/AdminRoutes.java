@@ -98,7 +98,9 @@ final class AdminRoutes {
   private Map<String, Action> internalClientRoutes(List<String> rest) {
     return switch (rest.size()) {
       case 1 -> Map.of("GET", json((Action.Json) (o, c, r) -> ApiJson.list(internalClients.list(o), Optional.empty(),
-          AdminJson::internalClient)), "POST", json(this::createInternalClient));
+          AdminJson::internalClient)),
+          // The answer holds the credential: never cached anywhere on the way.
+          "POST", (o, c, r) -> c.send(200, createInternalClient(o, c, r), true));
       case 3 -> rest.get(2).equals("revoke") ? Map.of("POST", json(this::revokeInternalClient)) : Map.of();
       default -> Map.of();
     };

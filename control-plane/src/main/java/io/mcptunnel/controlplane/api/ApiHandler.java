@@ -37,7 +37,8 @@ final class ApiHandler extends Handler.Abstract {
     String path = call.path();
     boolean internalPath = path.equals(InternalRoutes.PREFIX) || path.startsWith(InternalRoutes.PREFIX + "/");
     // Token responses and everything internal (credentials, tunnel state) must never be cached.
-    boolean noStore = path.equals(OAuthTokenEndpoint.PATH) || internalPath;
+    boolean noStore = path.equals(OAuthTokenEndpoint.PATH) || internalPath
+        || path.startsWith(AdminRoutes.PREFIX + "/internal_clients");
     try {
       if (path.equals(HEALTH)) {
         health(call);
@@ -55,7 +56,7 @@ final class ApiHandler extends Handler.Abstract {
     } catch (ApiError e) {
       call.sendError(e, noStore);
     } catch (TunnelApiException e) {
-      call.sendError(ApiError.of(e));
+      call.sendError(ApiError.of(e), noStore);
     } catch (RuntimeException e) {
       LOG.error("request failed method={} path={}", request.getMethod(), path, e);
       call.sendError(new ApiError(500, ApiError.API_ERROR, "internal server error"), noStore);
