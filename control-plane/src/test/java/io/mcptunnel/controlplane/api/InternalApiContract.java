@@ -53,6 +53,8 @@ abstract class InternalApiContract {
     edge = createClient("{\"name\":\"edge-1\",\"role\":\"edge\"}").get("credential").asText();
     caller = createClient("{\"name\":\"backend\",\"role\":\"caller\",\"organization_id\":\"org_a\"}")
         .get("credential").asText();
+    // The clock past 0: after=0 always means "send me everything", never a wait.
+    tunnel();
   }
 
   @AfterAll
