@@ -17,10 +17,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Manage organizations, workspaces, service accounts, federation; read history and audit.",
+    description = "Manage organizations, workspaces, service accounts, federation, internal clients; read history and audit.",
     subcommands = {AdminCommand.Org.class, AdminCommand.WorkspaceCreate.class, AdminServiceAccountCommand.class,
         AdminFederationCommands.IssuerCreate.class, AdminFederationCommands.RuleCreate.class,
-        AdminCommand.AuthHistory.class, AdminCommand.Audit.class})
+        AdminCommand.AuthHistory.class, AdminCommand.Audit.class, AdminInternalClientCommand.class})
 public final class AdminCommand extends AdminGroup {
 
   /** Options and output shared by every admin subcommand. */

@@ -11,6 +11,7 @@ import io.mcptunnel.controlplane.federation.AuthenticationRecord;
 import io.mcptunnel.controlplane.federation.FederationIssuer;
 import io.mcptunnel.controlplane.federation.FederationRule;
 import io.mcptunnel.controlplane.federation.JwksSource;
+import io.mcptunnel.controlplane.internal.InternalClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,6 +86,16 @@ final class AdminJson {
     n.put("subject", a.subject());
     n.put("cause", a.cause() == null ? null : a.cause().name().toLowerCase(java.util.Locale.ROOT));
     return n.put("detail", a.detail());
+  }
+
+  /** Never the credential: the create answer adds it once, by hand. */
+  static ObjectNode internalClient(InternalClient c) {
+    ObjectNode n = object(c.id(), InternalClient.TYPE);
+    n.put("name", c.name());
+    n.put("role", c.role().wireName());
+    n.put("organization_id", c.organizationId());
+    n.put("created_at", time(c.createdAt()));
+    return n.put("revoked_at", time(c.revokedAt()));
   }
 
   static ObjectNode audit(AuditEvent e) {

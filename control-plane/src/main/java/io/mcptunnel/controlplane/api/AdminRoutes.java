@@ -6,6 +6,7 @@ import io.mcptunnel.controlplane.admin.AdminService;
 import io.mcptunnel.controlplane.admin.IssuerInput;
 import io.mcptunnel.controlplane.admin.Operator;
 import io.mcptunnel.controlplane.audit.AuditLog;
+import io.mcptunnel.controlplane.internal.InternalClientService;
 import io.mcptunnel.controlplane.tunnels.Actor;
 import java.io.StringWriter;
 import java.util.List;
@@ -27,6 +28,7 @@ final class AdminRoutes {
   private final AdminService service;
   private final AuditLog audit;
   private final AdminAuthenticator authenticator;
+  private final InternalClientService internalClients;
 
   private interface Action {
     void run(Operator operator, HttpCall call, List<String> rest);
@@ -37,7 +39,9 @@ final class AdminRoutes {
     }
   }
 
-  AdminRoutes(AdminService service, AuditLog audit, AdminAuthenticator authenticator) {
+  AdminRoutes(AdminService service, AuditLog audit, AdminAuthenticator authenticator,
+      InternalClientService internalClients) {
+    this.internalClients = internalClients;
     this.service = service;
     this.audit = audit;
     this.authenticator = authenticator;
@@ -46,8 +50,9 @@ final class AdminRoutes {
   void handle(HttpCall call) {
     String[] parts = call.path().substring(PREFIX.length()).split("/", -1);
     List<String> rest = List.of(parts).subList(1, parts.length);
-    Map<String, Action> byMethod = rest.isEmpty() || !rest.get(0).equals("organizations")
-        || rest.stream().anyMatch(String::isEmpty) ? Map.of() : routes(rest);
+    Map<String, Action> byMethod = rest.isEmpty() || rest.stream().anyMatch(String::isEmpty) ? Map.of()
+        : rest.get(0).equals("organizations") ? routes(rest)
+        : rest.get(0).equals("internal_clients") ? internalClientRoutes(rest) : Map.of();
     if (byMethod.isEmpty()) {
       throw ApiError.notFound("no such path: " + call.path());
     }
@@ -87,6 +92,32 @@ final class AdminRoutes {
           ? Map.of("POST", org(this::addToWorkspace)) : Map.of();
       default -> Map.of();
     };
+  }
+
+  /** {@code rest} starts with "internal_clients": the server operator's, like organizations. */
+  private Map<String, Action> internalClientRoutes(List<String> rest) {
+    return switch (rest.size()) {
+      case 1 -> Map.of("GET", json((Action.Json) (o, c, r) -> ApiJson.list(internalClients.list(o), Optional.empty(),
+          AdminJson::internalClient)),
+          // The answer holds the credential: never cached anywhere on the way.
+          "POST", (o, c, r) -> c.send(200, createInternalClient(o, c, r), true));
+      case 3 -> rest.get(2).equals("revoke") ? Map.of("POST", json(this::revokeInternalClient)) : Map.of();
+      default -> Map.of();
+    };
+  }
+
+  private JsonNode createInternalClient(Operator operator, HttpCall call, List<String> rest) {
+    ObjectNode b = call.jsonObject(Set.of("name", "role", "organization_id", "reason"));
+    InternalClientService.Created created = internalClients.create(operator, HttpCall.optionalString(b, "name"),
+        HttpCall.optionalString(b, "role"), HttpCall.optionalString(b, "organization_id"),
+        HttpCall.optionalString(b, "reason"));
+    // The one and only time the credential leaves the server.
+    return AdminJson.internalClient(created.client()).put("credential", created.credential());
+  }
+
+  private JsonNode revokeInternalClient(Operator operator, HttpCall call, List<String> rest) {
+    ObjectNode b = call.jsonObject(Set.of("reason"));
+    return AdminJson.internalClient(internalClients.revoke(operator, rest.get(1), HttpCall.optionalString(b, "reason")));
   }
 
   private JsonNode createOrganization(Operator operator, HttpCall call, List<String> rest) {

@@ -21,9 +21,11 @@ final class ApiHandler extends Handler.Abstract {
   private final TunnelRoutes tunnels;
   private final OAuthTokenEndpoint oauth;
   private final AdminRoutes admin;
+  private final InternalRoutes internal;
 
   /** {@code admin} null: no admin API (a server whose federation directory is not in its database). */
-  ApiHandler(TunnelRoutes tunnels, OAuthTokenEndpoint oauth, AdminRoutes admin) {
+  ApiHandler(TunnelRoutes tunnels, OAuthTokenEndpoint oauth, AdminRoutes admin, InternalRoutes internal) {
+    this.internal = internal;
     this.tunnels = tunnels;
     this.oauth = oauth;
     this.admin = admin;
@@ -33,11 +35,16 @@ final class ApiHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     HttpCall call = new HttpCall(request, response, callback);
     String path = call.path();
-    boolean tokenPath = path.equals(OAuthTokenEndpoint.PATH);
+    boolean internalPath = path.equals(InternalRoutes.PREFIX) || path.startsWith(InternalRoutes.PREFIX + "/");
+    // Token responses and everything internal (credentials, tunnel state) must never be cached.
+    boolean noStore = path.equals(OAuthTokenEndpoint.PATH) || internalPath
+        || path.startsWith(AdminRoutes.PREFIX + "/internal_clients");
     try {
       if (path.equals(HEALTH)) {
         health(call);
-      } else if (tokenPath) {
+      } else if (internalPath) {
+        internal.handle(call);
+      } else if (path.equals(OAuthTokenEndpoint.PATH)) {
         oauth.handle(call);
       } else if (path.equals(TunnelRoutes.PREFIX) || path.startsWith(TunnelRoutes.PREFIX + "/")) {
         tunnels.handle(call);
@@ -47,12 +54,12 @@ final class ApiHandler extends Handler.Abstract {
         throw ApiError.notFound("no such path: " + path);
       }
     } catch (ApiError e) {
-      call.sendError(e, tokenPath);
+      call.sendError(e, noStore);
     } catch (TunnelApiException e) {
-      call.sendError(ApiError.of(e));
+      call.sendError(ApiError.of(e), noStore);
     } catch (RuntimeException e) {
       LOG.error("request failed method={} path={}", request.getMethod(), path, e);
-      call.sendError(new ApiError(500, ApiError.API_ERROR, "internal server error"), tokenPath);
+      call.sendError(new ApiError(500, ApiError.API_ERROR, "internal server error"), noStore);
     }
     return true;
   }

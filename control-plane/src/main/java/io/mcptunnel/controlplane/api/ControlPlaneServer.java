@@ -14,7 +14,11 @@ import io.mcptunnel.controlplane.federation.JwksCache;
 import io.mcptunnel.controlplane.federation.TokenExchange;
 import io.mcptunnel.controlplane.federation.jdbc.JdbcAuthenticationHistory;
 import io.mcptunnel.controlplane.federation.jdbc.JdbcFederationDirectory;
+import io.mcptunnel.controlplane.internal.InternalClientService;
+import io.mcptunnel.controlplane.state.StateWatcher;
 import io.mcptunnel.controlplane.store.Database;
+import io.mcptunnel.controlplane.tunnels.TunnelCaLookup;
+import io.mcptunnel.controlplane.tunnels.TunnelStateFeed;
 import io.mcptunnel.controlplane.tunnels.TokenKeyFile;
 import io.mcptunnel.controlplane.tunnels.TunnelService;
 import io.mcptunnel.controlplane.tunnels.TunnelServiceConfig;
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneServer implements AutoCloseable {
   static final Duration JWKS_TTL = Duration.ofMinutes(5);
   static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(30);
+  /** How often the state clock is read: bounds how late a change made by another instance is seen. */
+  public static final Duration STATE_POLL_INTERVAL = Duration.ofMillis(100);
+  // Longer than the longest long-poll, so a waiting edge's quiet connection is not cut as idle.
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(InternalRoutes.MAX_WAIT_SECONDS + 30);
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneServer.class);
 
   private final ControlPlaneConfig config;
@@ -45,7 +53,9 @@ public final class ControlPlaneServer implements AutoCloseable {
   private final IssuerUrlPolicy issuerUrlPolicy;
   private final Clock clock;
   private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+  private Duration statePollInterval = STATE_POLL_INTERVAL;
   private Database database;
+  private StateWatcher watcher;
   private Server server;
 
   /**
@@ -66,18 +76,26 @@ public final class ControlPlaneServer implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** Another state-clock polling interval (tests); before {@link #start()}. */
+  public synchronized ControlPlaneServer statePollInterval(Duration interval) {
+    this.statePollInterval = interval;
+    return this;
+  }
+
   /** Opens (and migrates) the database, then listens; returns the bound address. */
   public synchronized InetSocketAddress start() {
     try {
       database = config.databaseUrl() == null
           ? Database.openDataDirectory(config.dataDirectory())
           : Database.open(config.databaseUrl(), config.databasePassword());
+      watcher = new StateWatcher(database, statePollInterval).start();
       server = new Server(threads());
       ServerConnector connector = config.tls() == null
           ? new ServerConnector(server)
           : new ServerConnector(server, ListenerTls.load(config.tls()));
       connector.setHost(config.listen().getHostString());
       connector.setPort(config.listen().getPort());
+      connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
       server.addConnector(connector);
       server.setHandler(handler());
       server.setErrorHandler(new JsonErrorHandler());
@@ -98,7 +116,12 @@ public final class ControlPlaneServer implements AutoCloseable {
     TunnelServiceConfig tunnels = TunnelServiceConfig.of(config.tunnelZone(),
         TokenKeyFile.loadOrCreate(config.dataDirectory()))
         .withDefaultMaxActiveTunnels(config.maxActiveTunnelsPerOrganization());
-    TunnelService service = new TunnelService(database, new AuditLog(database), clock, tunnels);
+    AuditLog audit = new AuditLog(database);
+    // A local change wakes this instance's long-polls at once; other instances see it at their next tick.
+    TunnelService service = new TunnelService(database, audit, clock, tunnels, watcher::poke);
+    InternalClientService internalClients = new InternalClientService(database, audit, clock);
+    InternalRoutes internal = new InternalRoutes(new InternalAuthenticator(internalClients),
+        new TunnelStateFeed(database), new TunnelCaLookup(database), watcher, server.getThreadPool());
     AccessTokenVerifier verifier = new AccessTokenVerifier(List.of(key.publicKey()),
         ControlPlaneConfig.TOKEN_ISSUER, clock);
     if (directory == null) {
@@ -111,21 +134,20 @@ public final class ControlPlaneServer implements AutoCloseable {
     TokenExchange exchange = new TokenExchange(directory, jwks, history, clock);
     AccessTokenIssuer issuer = new AccessTokenIssuer(key, ControlPlaneConfig.TOKEN_ISSUER, clock);
     return new ApiHandler(new TunnelRoutes(service, new BearerAuthenticator(verifier)),
-        new OAuthTokenEndpoint(exchange, issuer), adminRoutes());
+        new OAuthTokenEndpoint(exchange, issuer), adminRoutes(audit, internalClients), internal);
   }
 
   /** The admin API, when the federation directory is the database's (AdminService writes through it). */
-  private AdminRoutes adminRoutes() {
+  private AdminRoutes adminRoutes(AuditLog audit, InternalClientService internalClients) {
     if (!(directory instanceof JdbcFederationDirectory jdbc)) {
       return null;
     }
-    AuditLog audit = new AuditLog(database);
     AdminService admin = new AdminService(database, audit, jdbc, history, clock);
     AdminAuthenticator operator = new AdminAuthenticator(AdminTokenFile.loadOrCreate(config.dataDirectory()));
     // Where the token is, never the token itself.
     LOG.info("admin API enabled path={} admin_token_file={}", AdminRoutes.PREFIX,
         config.dataDirectory().resolve(AdminTokenFile.FILE_NAME));
-    return new AdminRoutes(admin, audit, operator);
+    return new AdminRoutes(admin, audit, operator, internalClients);
   }
 
   private static QueuedThreadPool threads() {
@@ -149,6 +171,11 @@ public final class ControlPlaneServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (watcher != null) {
+      // First: every parked long-poll answers now, while the pool and the database still run.
+      watcher.close();
+      watcher = null;
+    }
     if (server != null) {
       try {
         server.stop();

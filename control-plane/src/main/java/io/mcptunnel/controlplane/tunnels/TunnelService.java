@@ -21,7 +21,9 @@ import java.util.OptionalInt;
 /**
  * The Tunnels API operations of SPEC §4.1, without HTTP. Each change runs in one transaction that
  * also appends its audit entry; a refused change is audited on its own. State checks that race
- * (active-tunnel limit, certificate slots, archive) run with the owning row locked.
+ * (active-tunnel limit, certificate slots, archive) run with the owning row locked. A change to
+ * what edges hold (create, archive, rotation, certificates) also advances the state clock, last,
+ * and then tells {@code stateChanged} (which wakes this instance's edge long-polls).
  */
 public final class TunnelService {
   static final int DEFAULT_PAGE_LIMIT = 20;
@@ -37,8 +39,16 @@ public final class TunnelService {
   private final TunnelServiceConfig config;
   private final TokenDerivation tokens;
   private final TunnelStore store = new TunnelStore();
+  private final Runnable stateChanged;
 
   public TunnelService(Database database, AuditLog audit, Clock clock, TunnelServiceConfig config) {
+    this(database, audit, clock, config, () -> {});
+  }
+
+  /** {@code stateChanged} runs after each committed edge-relevant change (a repeat may run it too). */
+  public TunnelService(Database database, AuditLog audit, Clock clock, TunnelServiceConfig config,
+      Runnable stateChanged) {
+    this.stateChanged = stateChanged;
     this.database = database;
     this.audit = audit;
     this.clock = clock;
@@ -55,7 +65,7 @@ public final class TunnelService {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return audited(actor, "tunnel.create", null, null, c -> insertTunnel(c, actor, displayName));
+        return announced(audited(actor, "tunnel.create", null, null, c -> insertTunnel(c, actor, displayName)));
       } catch (StoreException e) {
         // Another organization took the same fresh domain between our check and insert.
         if (!e.uniqueViolation() || attempt == DOMAIN_ATTEMPTS) {
@@ -81,6 +91,7 @@ public final class TunnelService {
         displayName, freshDomain(c), now, null);
     store.insertTunnel(c, tunnel);
     insertToken(c, tunnel.id(), 1, now);
+    store.markStateChanged(c, tunnel.id());
     return tunnel;
   }
 
@@ -115,16 +126,17 @@ public final class TunnelService {
 
   /** Irreversible and idempotent: a repeat returns the record of the first archive. */
   public Tunnel archive(Actor actor, String tunnelId) {
-    return audited(actor, "tunnel.archive", tunnelId, null, c -> {
+    return announced(audited(actor, "tunnel.archive", tunnelId, null, c -> {
       Tunnel tunnel = visibleTunnel(c, actor, tunnelId, true);
       if (tunnel.archived()) {
         return tunnel;
       }
       Instant now = now();
       store.archiveTunnel(c, tunnel, now);
+      store.markStateChanged(c, tunnel.id());
       return new Tunnel(tunnel.id(), tunnel.organizationId(), tunnel.workspaceId(),
           tunnel.displayName(), tunnel.domain(), tunnel.createdAt(), now);
-    });
+    }));
   }
 
   /** The current token, derived again: the same value until the next rotation. */
@@ -141,13 +153,15 @@ public final class TunnelService {
     if (reason != null && reason.length() > MAX_REASON) {
       throw TunnelApiException.invalid("reason: at most " + MAX_REASON + " characters");
     }
-    return audited(actor, "tunnel.token.rotate", tunnelId, reason, c -> {
+    return announced(audited(actor, "tunnel.token.rotate", tunnelId, reason, c -> {
       Tunnel tunnel = requireActive(visibleTunnel(c, actor, tunnelId, true));
       TunnelStore.CurrentToken current = store.currentToken(c, tunnel.id()).orElseThrow();
       Instant now = now();
       store.retireToken(c, current.id(), now);
-      return reveal(tunnel.id(), insertToken(c, tunnel.id(), current.version() + 1, now));
-    });
+      String next = insertToken(c, tunnel.id(), current.version() + 1, now);
+      store.markStateChanged(c, tunnel.id());
+      return reveal(tunnel.id(), next);
+    }));
   }
 
   /** For the edge: may this token open a new connection? Not audited: it is no API action. */
@@ -165,7 +179,7 @@ public final class TunnelService {
   }
 
   public TunnelCertificate registerCertificate(Actor actor, String tunnelId, String caCertificatePem) {
-    return audited(actor, "tunnel.certificate.register", tunnelId, null, c -> {
+    return announced(audited(actor, "tunnel.certificate.register", tunnelId, null, c -> {
       Tunnel tunnel = requireActive(visibleTunnel(c, actor, tunnelId, true));
       Instant now = now();
       X509Certificate ca = acceptableCa(caCertificatePem, now);
@@ -174,8 +188,9 @@ public final class TunnelService {
           tunnel.id(), caCertificatePem, Fingerprints.sha256Hex(ca), now,
           ca.getNotAfter().toInstant(), null);
       store.insertCertificate(c, certificate);
+      store.markStateChanged(c, tunnel.id());
       return certificate;
-    });
+    }));
   }
 
   /** SPEC §4.1 CA rules; the failure message names the rule that failed. */
@@ -198,16 +213,17 @@ public final class TunnelService {
 
   /** Idempotent: a repeat returns the record of the first archive. */
   public TunnelCertificate archiveCertificate(Actor actor, String tunnelId, String certificateId) {
-    return audited(actor, "tunnel.certificate.archive", certificateId, null, c -> {
+    return announced(audited(actor, "tunnel.certificate.archive", certificateId, null, c -> {
       TunnelCertificate cert = certificate(c, actor, tunnelId, certificateId, true);
       if (cert.archived()) {
         return cert;
       }
       Instant now = now();
       store.archiveCertificate(c, cert.id(), now);
+      store.markStateChanged(c, cert.tunnelId());
       return new TunnelCertificate(cert.id(), cert.tunnelId(), cert.caCertificatePem(),
           cert.fingerprint(), cert.createdAt(), cert.expiresAt(), now);
-    });
+    }));
   }
 
   private TunnelCertificate certificate(Connection c, Actor actor, String tunnelId,
@@ -267,6 +283,12 @@ public final class TunnelService {
           "denied: " + e.kind().type() + ": " + e.getMessage()));
       throw e;
     }
+  }
+
+  /** After the commit: edges waiting on this instance hear of the change now, not at the next tick. */
+  private <T> T announced(T result) {
+    stateChanged.run();
+    return result;
   }
 
   private static String targetOf(Object result) {

@@ -3,6 +3,7 @@ package io.mcptunnel.controlplane.tunnels;
 import static io.mcptunnel.controlplane.store.Sql.getInstant;
 import static io.mcptunnel.controlplane.store.Sql.setInstant;
 
+import io.mcptunnel.controlplane.state.StateClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -219,6 +220,19 @@ final class TunnelStore {
       try (ResultSet rows = s.executeQuery()) {
         return rows.next() ? Optional.of(certificate(rows)) : Optional.empty();
       }
+    }
+  }
+
+  /**
+   * Advances the state clock and stamps the tunnel with the new version. Called last in a change's
+   * transaction: the clock's row lock must be the last lock taken (see {@link StateClock}).
+   */
+  void markStateChanged(Connection c, String tunnelId) throws SQLException {
+    long version = StateClock.advance(c);
+    try (PreparedStatement s = c.prepareStatement("UPDATE tunnels SET state_version = ? WHERE id = ?")) {
+      s.setLong(1, version);
+      s.setString(2, tunnelId);
+      s.executeUpdate();
     }
   }
 

@@ -63,12 +63,16 @@ final class ApiFixture implements AutoCloseable {
    * {@link #history} are then unused.
    */
   ApiFixture(TestDatabase kind, int maxActiveTunnels, boolean persistentFederation) {
-    try {
-      dataDirectory = Files.createTempDirectory("mcptunnel-cp-api");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String url = kind == TestDatabase.H2 ? null : kind.freshUrl();
+    this(kind == TestDatabase.H2 ? null : kind.freshUrl(), newDataDirectory(), maxActiveTunnels,
+        persistentFederation, true);
+  }
+
+  /**
+   * A server on a given database and data directory (two such fixtures on one PostgreSQL make two
+   * control-plane instances sharing state, and keys); {@code seed}: create the organizations.
+   */
+  ApiFixture(String url, Path dataDirectory, int maxActiveTunnels, boolean persistentFederation, boolean seed) {
+    this.dataDirectory = dataDirectory;
     ControlPlaneConfig config = new ControlPlaneConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), dataDirectory, url, ZONE, maxActiveTunnels);
     server = persistentFederation
@@ -76,12 +80,23 @@ final class ApiFixture implements AutoCloseable {
         : new ControlPlaneServer(config, directory, history, new IssuerUrlPolicy(true), clock);
     InetSocketAddress bound = server.start();
     base = URI.create("http://127.0.0.1:" + bound.getPort());
+    if (!seed) {
+      return;
+    }
     Organizations orgs = new Organizations(server.database(), clock);
     orgs.createOrganization("org_a", null);
     orgs.createWorkspace("ws_1", "org_a");
     orgs.createWorkspace("ws_2", "org_a");
     orgs.createOrganization("org_b", null);
     orgs.createWorkspace("ws_b", "org_b");
+  }
+
+  static Path newDataDirectory() {
+    try {
+      return Files.createTempDirectory("mcptunnel-cp-api");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   String token(String organization, String workspace, String scope) {
