@@ -17,6 +17,7 @@ import io.mcptunnel.testing.TestPki;
 import io.mcptunnel.tunnel.TunnelProtocol;
 import io.mcptunnel.tunnel.TunnelToken;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,8 +85,9 @@ class SharedPostgresEdgesIT {
       JsonNode tunnel = a.api("POST", "/v1/tunnels", tenant, "{}");
       String id = tunnel.get("id").asText();
       String domain = tunnel.get("domain").asText();
-      b.api("POST", "/v1/tunnels/" + id + "/certificates", tenant, ControlPlaneFixture.JSON.createObjectNode()
-          .put("ca_certificate_pem", PemFiles.toPem(tenantPki.ca().certificate())).toString());
+      String firstCa = b.api("POST", "/v1/tunnels/" + id + "/certificates", tenant, ControlPlaneFixture.JSON
+          .createObjectNode().put("ca_certificate_pem", PemFiles.toPem(tenantPki.ca().certificate())).toString())
+          .get("id").asText();
       String firstToken = b.api("POST", "/v1/tunnels/" + id + "/reveal_token", tenant, null)
           .get("tunnel_token").asText();
       assertThat(a.api("POST", "/v1/tunnels/" + id + "/reveal_token", tenant, null).get("tunnel_token").asText())
@@ -150,6 +152,22 @@ class SharedPostgresEdgesIT {
         assertThat(afterRestartId).isNotEqualTo(beforeRestartId);
         await().atMost(Duration.ofSeconds(15)).until(() ->
             edge1.registry().byId(id).orElseThrow().currentTokenId().equals(afterRestartId));
+
+        // A certificate revoke (CA rotation: register the next CA, archive the old one) reaches both edges.
+        X509Certificate nextCa = TestPki.create("next tenant CA").ca().certificate();
+        Predicate<TunnelState> twoCas = s -> s.id().equals(id) && s.activeCas().size() == 2;
+        Predicate<TunnelState> onlyNext = s -> s.id().equals(id) && s.activeCas().equals(List.of(nextCa));
+        arrivals.forEach(r -> r.expect(twoCas));
+        a.api("POST", "/v1/tunnels/" + id + "/certificates", tenant, ControlPlaneFixture.JSON.createObjectNode()
+            .put("ca_certificate_pem", PemFiles.toPem(nextCa)).toString());
+        await().atMost(PROPAGATION_LIMIT).until(() -> arrivals.stream().allMatch(r -> r.at(twoCas) != null));
+        arrivals.forEach(r -> r.expect(onlyNext));
+        long revokeStart = System.nanoTime();
+        b.api("POST", "/v1/tunnels/" + id + "/certificates/" + firstCa + "/archive", tenant, null);
+        await().atMost(PROPAGATION_LIMIT).pollInterval(Duration.ofMillis(5))
+            .until(() -> arrivals.stream().allMatch(r -> r.at(onlyNext) != null));
+        System.out.printf("certificate revoke reached both edges in %.1f ms%n", arrivals.stream()
+            .mapToLong(r -> r.at(onlyNext)).max().orElseThrow() / 1e6 - revokeStart / 1e6);
 
         // Archive through one node severs the tunnel on both edges.
         Predicate<TunnelState> archived = s -> s.id().equals(id) && s.archived();
