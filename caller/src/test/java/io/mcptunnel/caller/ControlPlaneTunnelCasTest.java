@@ -35,7 +35,8 @@ class ControlPlaneTunnelCasTest {
 
   @BeforeEach
   void start() throws Exception {
-    cp = new ControlPlaneStandIn(DOMAIN, List.of(CA));
+    cp = new ControlPlaneStandIn(CREDENTIAL);
+    cp.publish(ControlPlaneStandIn.live("tnl_1", DOMAIN, List.of(CA)));
     cas = ControlPlaneTunnelCas.create(cp.url(), CREDENTIAL, Optional.empty(), clock);
   }
 
@@ -55,7 +56,8 @@ class ControlPlaneTunnelCasTest {
   @Test
   void aRouteHostIsLookedUpWithTheBearerCredential() throws Exception {
     assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
-    assertThat(cp.requests).containsExactly(new ControlPlaneStandIn.Seen("mcp." + DOMAIN, "Bearer " + CREDENTIAL));
+    assertThat(cp.requests).containsExactly(
+        new ControlPlaneStandIn.Seen(ControlPlaneStandIn.CAS_PATH, "mcp." + DOMAIN, "Bearer " + CREDENTIAL));
   }
 
   @Test
@@ -77,7 +79,7 @@ class ControlPlaneTunnelCasTest {
     assertThat(cas.forHost("mcp." + DOMAIN)).isCompleted();
     assertThat(cp.requests).hasSize(1);
 
-    cp.cas = List.of(OTHER_CA);
+    cp.publish(ControlPlaneStandIn.live("tnl_1", DOMAIN, List.of(OTHER_CA)));
     clock.advance(Duration.ofMillis(1));
     assertThat(lookup("mcp." + DOMAIN)).contains(List.of(OTHER_CA));
     assertThat(cp.requests).hasSize(2);
@@ -86,7 +88,7 @@ class ControlPlaneTunnelCasTest {
   @Test
   void overlappingLookupsOfAHostShareOneRequest() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    cp.gate = gate;
+    cp.holdRequestsUntil(gate);
     List<CompletableFuture<Optional<List<X509Certificate>>>> lookups = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       lookups.add(cas.forHost("mcp." + DOMAIN));
@@ -101,7 +103,7 @@ class ControlPlaneTunnelCasTest {
   @Test
   void anOutageIsBridgedByAnAnswerUpToFiveMinutesOldWithOneWarning() throws Exception {
     assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
-    cp.forcedStatus = 503;
+    cp.failWith(503);
     try (LogCapture log = new LogCapture(ControlPlaneTunnelCas.class)) {
       clock.advance(Duration.ofMinutes(2));
       assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
@@ -116,7 +118,7 @@ class ControlPlaneTunnelCasTest {
           .hasMessage("control plane unreachable: it answered HTTP 503")
           .satisfies(e -> assertThat(((TunnelCallException) e).status()).isEqualTo(503));
 
-      cp.forcedStatus = 0;
+      cp.failWith(0);
       assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
       assertThat(log.contains("tunnel CA lookups succeed again")).isTrue();
     }
@@ -133,7 +135,7 @@ class ControlPlaneTunnelCasTest {
 
   @Test
   void aRefusedCredentialIsLoggedAndReportedWithoutTheCredential() throws Exception {
-    cp.forcedStatus = 401;
+    cp.failWith(401);
     try (LogCapture log = new LogCapture(ControlPlaneTunnelCas.class)) {
       assertThatThrownBy(() -> lookup("mcp." + DOMAIN))
           .isInstanceOf(TunnelCallException.class)
@@ -166,7 +168,8 @@ class ControlPlaneTunnelCasTest {
   @Test
   void overHttpsTheControlPlaneCertificateIsCheckedAgainstTheGivenCa() throws Exception {
     TestPki cpPki = TestPki.create("control-plane-ca");
-    try (ControlPlaneStandIn tls = new ControlPlaneStandIn(DOMAIN, List.of(CA), cpPki.server("localhost"))) {
+    try (ControlPlaneStandIn tls = new ControlPlaneStandIn(CREDENTIAL, cpPki.server("localhost"))) {
+      tls.publish(ControlPlaneStandIn.live("tnl_1", DOMAIN, List.of(CA)));
       URI url = URI.create("https://localhost:" + tls.port());
       var trusting = ControlPlaneTunnelCas.create(url, CREDENTIAL,
           Optional.of(List.of(cpPki.ca().certificate())), clock);

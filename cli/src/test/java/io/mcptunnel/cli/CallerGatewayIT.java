@@ -300,8 +300,9 @@ class CallerGatewayIT {
     String credential = "mcpti1.icl_000000000000000000000001.c2VjcmV0LXNlY3JldC1zZWNyZXQ";
     MutableClock clock = new MutableClock(java.time.Instant.now());
     CallerSettings good = stack.callerSettings();
-    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(TunnelStack.DOMAIN,
-        io.mcptunnel.pki.PemFiles.readCertificates(stack.tunnelCa))) {
+    try (ControlPlaneStandIn cp = new ControlPlaneStandIn(credential)) {
+      cp.publish(ControlPlaneStandIn.live("tnl_1", TunnelStack.DOMAIN,
+          io.mcptunnel.pki.PemFiles.readCertificates(stack.tunnelCa)));
       CallerSettings fromControlPlane = new CallerSettings(good.edges(), good.edgeTls(), good.callerKey(),
           ControlPlaneTunnelCas.create(cp.url(), credential, java.util.Optional.empty(), clock), 1);
       try (TunnelCaller other = TunnelCaller.start(fromControlPlane);
@@ -322,7 +323,8 @@ class CallerGatewayIT {
           int asked = cp.requests.size();
 
           // The tunnel's CA is replaced; within the cache time nothing is asked and calls go on...
-          cp.cas = List.of(TestPki.create("replacement").ca().certificate());
+          cp.publish(ControlPlaneStandIn.live("tnl_1", TunnelStack.DOMAIN,
+              List.of(TestPki.create("replacement").ca().certificate())));
           clock.advance(ControlPlaneTunnelCas.FRESH.minusSeconds(1));
           assertThat(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "still")))
               .isError()).isNotEqualTo(Boolean.TRUE);

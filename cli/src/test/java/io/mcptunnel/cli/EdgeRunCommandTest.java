@@ -2,14 +2,13 @@ package io.mcptunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.testing.ControlPlaneStandIn;
 import io.mcptunnel.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -127,22 +126,12 @@ class EdgeRunCommandTest {
 
   @Test
   void checkLoadsTheControlPlaneStateWithoutShowingTheCredential() throws IOException {
-    HttpServer controlPlane = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    List<String> authorizations = new CopyOnWriteArrayList<>();
-    controlPlane.createContext("/internal/v1/edge/tunnel_state", exchange -> {
-      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-      byte[] body = ("{\"type\":\"tunnel_state\",\"version\":42,\"reset\":true,\"tunnels\":[{\"id\":\"tnl_1\","
-          + "\"domain\":\"abcd.tunnel.test\",\"organization_id\":\"org_1\",\"workspace_id\":\"wrkspc_1\","
-          + "\"current_token\":null,\"retired_token_ids\":[],\"ca_certificates_pem\":[],\"archived\":true}]}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (exchange) {
-        exchange.getResponseBody().write(body);
+    try (ControlPlaneStandIn controlPlane = new ControlPlaneStandIn(CREDENTIAL)) {
+      while (controlPlane.version() < 41) {
+        controlPlane.publish(); // other changes: the state version is global
       }
-    });
-    controlPlane.start();
-    try {
-      String url = "http://127.0.0.1:" + controlPlane.getAddress().getPort();
+      controlPlane.publish(ControlPlaneStandIn.archived("tnl_1", "abcd.tunnel.test"));
+      String url = controlPlane.url().toString();
       Path file = controlPlaneConfig(url);
       CliRun run = CliRun.of("edge", "check", "--config", file.toString());
       assertThat(run.exit()).as(run.err()).isZero();
@@ -150,9 +139,8 @@ class EdgeRunCommandTest {
           .contains("# registry: 1 tunnel from the control plane " + url + " (state version 42)",
               "control_plane:\n  url: \"" + url + "\"", "credential_file: " + dir.resolve("edge.credential"))
           .doesNotContain(CREDENTIAL.substring(CREDENTIAL.lastIndexOf('.') + 1));
-      assertThat(authorizations).first().isEqualTo("Bearer " + CREDENTIAL);
-    } finally {
-      controlPlane.stop(0);
+      assertThat(controlPlane.requests).first().extracting(ControlPlaneStandIn.Seen::authorization)
+          .isEqualTo("Bearer " + CREDENTIAL);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.mcptunnel.edge.registry;
 
-import static io.mcptunnel.edge.registry.ControlPlaneStandIn.archived;
-import static io.mcptunnel.edge.registry.ControlPlaneStandIn.live;
+import static io.mcptunnel.testing.ControlPlaneStandIn.archived;
+import static io.mcptunnel.testing.ControlPlaneStandIn.live;
 import static io.mcptunnel.edge.registry.RegistryFixtures.CA_A;
 import static io.mcptunnel.edge.registry.RegistryFixtures.CA_B;
 import static io.mcptunnel.edge.registry.RegistryFixtures.token;
@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcptunnel.testing.ControlPlaneStandIn;
 import io.mcptunnel.testing.LogCapture;
 import io.mcptunnel.testing.TestPki;
 import io.mcptunnel.tunnel.TunnelProtocol;
@@ -106,7 +107,8 @@ class ControlPlaneTunnelRegistryTest {
   @Test
   void theCredentialIsSentAsABearerToken() throws Exception {
     start();
-    assertThat(controlPlane.authorizations.poll(5, TimeUnit.SECONDS)).isEqualTo("Bearer " + CREDENTIAL);
+    assertThat(controlPlane.requests).isNotEmpty()
+        .allSatisfy(seen -> assertThat(seen.authorization()).isEqualTo("Bearer " + CREDENTIAL));
   }
 
   @Test
@@ -150,9 +152,9 @@ class ControlPlaneTunnelRegistryTest {
   void anOutageKeepsTheStateWarnsOnceAndRecovers() throws Exception {
     start();
     try (LogCapture logs = new LogCapture(ControlPlaneTunnelRegistry.class)) {
-      int before = controlPlane.requests.get();
+      int before = controlPlane.requests.size();
       controlPlane.failWith(503);
-      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.get() >= before + 5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.size() >= before + 5);
       assertThat(registry.byId("tnl_1")).isPresent();
       assertThat(ConnectorAdmission.admit(TOKEN_1.encode(), registry).accepted()).isTrue();
       assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().satisfies(l -> assertThat(l)
@@ -170,9 +172,9 @@ class ControlPlaneTunnelRegistryTest {
   void aRefusedCredentialIsLoggedAsSuchWithoutTheCredential() throws Exception {
     start();
     try (LogCapture logs = new LogCapture()) {
-      int before = controlPlane.requests.get();
+      int before = controlPlane.requests.size();
       controlPlane.failWith(401);
-      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.get() >= before + 3);
+      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.size() >= before + 3);
       assertThat(logs.contains("control plane refused the edge credential (HTTP 401")).isTrue();
       assertThat(logs.lines()).noneMatch(l -> l.contains(SECRET));
       assertThat(registry.byId("tnl_1")).isPresent();
@@ -180,8 +182,8 @@ class ControlPlaneTunnelRegistryTest {
           .hasSize(1);
 
       controlPlane.failWith(503); // the same outage, but no longer a refusal: said once more
-      int now = controlPlane.requests.get();
-      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.get() >= now + 3);
+      int now = controlPlane.requests.size();
+      await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.requests.size() >= now + 3);
       assertThat(logs.lines()).filteredOn(l -> l.contains("control plane feed failed")).hasSize(2)
           .last().asString().contains("HTTP 503");
     }
@@ -265,7 +267,8 @@ class ControlPlaneTunnelRegistryTest {
       try (ControlPlaneTunnelRegistry trusted = ControlPlaneTunnelRegistry.connect(https.url(), credential,
           Optional.of(caFile))) {
         assertThat(trusted.byId("tnl_9")).isPresent();
-        assertThat(https.authorizations.poll()).isEqualTo("Bearer " + CREDENTIAL);
+        assertThat(https.requests).isNotEmpty()
+            .allSatisfy(seen -> assertThat(seen.authorization()).isEqualTo("Bearer " + CREDENTIAL));
       }
       // Without ca_file the system trust store is used, which does not know the test CA.
       assertThatThrownBy(() -> ControlPlaneTunnelRegistry.connect(https.url(), credential, Optional.empty()).close())

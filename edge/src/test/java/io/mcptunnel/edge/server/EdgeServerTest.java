@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mcptunnel.common.McptunnelException;
-import io.mcptunnel.edge.registry.ControlPlaneStandIn;
+import io.mcptunnel.testing.ControlPlaneStandIn;
 import io.mcptunnel.edge.registry.ControlPlaneTunnelRegistry;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.testing.TestPki;
