@@ -51,10 +51,17 @@ final class UpstreamConnections implements ExchangeBackend {
   private final class Lease implements UpstreamLease {
     final Route route;
     final Channel channel;
+    final boolean reused;
 
-    Lease(Route route, Channel channel) {
+    Lease(Route route, Channel channel, boolean reused) {
       this.route = route;
       this.channel = channel;
+      this.reused = reused;
+    }
+
+    @Override
+    public boolean reused() {
+      return reused;
     }
 
     @Override
@@ -95,7 +102,7 @@ final class UpstreamConnections implements ExchangeBackend {
     }
     Channel parked = idle.remove(route.upstream());
     if (parked != null && parked.isActive()) {
-      result.upstream(new Lease(route, parked));
+      result.upstream(new Lease(route, parked, true));
       return;
     }
     String upstreamHost = route.upstream().host();
@@ -141,7 +148,7 @@ final class UpstreamConnections implements ExchangeBackend {
         .connect(new InetSocketAddress(addresses.get(index), up.port()))
         .addListener((ChannelFuture f) -> {
           if (f.isSuccess()) {
-            result.upstream(new Lease(route, f.channel()));
+            result.upstream(new Lease(route, f.channel(), false));
           } else if (index + 1 < addresses.size()) {
             connect(route, addresses, index + 1, id, result);
           } else {

@@ -7,6 +7,7 @@ import io.mcptunnel.testing.HttpTestServer;
 import io.mcptunnel.testing.LogCapture;
 import io.mcptunnel.testing.TestCaller;
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,62 @@ class ProxyHttpSemanticsIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openConnections() == 0);
       assertThat(c.call(HttpMethod.GET, "/headers", Map.of(), null).status()).isEqualTo(200);
     }
+  }
+
+  /**
+   * Deterministic form of the race above: the upstream answers one request per connection and drops
+   * the connection when the next request arrives on it, as a server whose idle timeout fires just
+   * as the proxy lends its parked connection again.
+   */
+  @Test
+  void aRequestOnAReusedConnectionTheUpstreamDropsIsResentOnlyWhenIdempotentAndBodyless() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    Thread server = new Thread(() -> {
+      while (true) {
+        try (Socket s = truncating.accept()) {
+          connections.incrementAndGet();
+          InputStream in = s.getInputStream();
+          if (readRequest(in)) {
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+            readRequest(in); // then close without answering
+          }
+        } catch (IOException e) {
+          return; // the test closed the server socket
+        }
+      }
+    });
+    server.setDaemon(true);
+    server.start();
+    String host = "broken." + ProxyHarness.DOMAIN;
+    try (TestCaller c = h.caller(host)) {
+      assertThat(c.call(HttpMethod.GET, "/", Map.of(), null).status()).isEqualTo(200);
+      TestCaller.Response resent = c.call(HttpMethod.GET, "/", Map.of(), null);
+      assertThat(resent.status()).isEqualTo(200);
+      assertThat(resent.text()).isEqualTo("ok");
+      assertThat(connections.get()).isEqualTo(2);
+      // A POST may have had effects upstream: it is not sent twice, the caller gets the 502.
+      assertThat(c.call(HttpMethod.POST, "/", Map.of(), "{\"jsonrpc\":\"2.0\"}").status()).isEqualTo(502);
+      assertThat(connections.get()).isEqualTo(2);
+    }
+  }
+
+  /** Reads one request head and its Content-Length body; false at end of stream. */
+  static boolean readRequest(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int b;
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      if ((b = in.read()) < 0) {
+        return false;
+      }
+      head.append((char) b);
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    return in.readNBytes(length).length == length;
   }
 
   @Test

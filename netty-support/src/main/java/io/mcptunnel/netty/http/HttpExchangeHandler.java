@@ -27,6 +27,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HttpExchangeHandler.class);
   private static final long MAX_DISCARD_BYTES = 1 << 20;
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
   private final ExchangeBackend backend;
   private final String remote;
@@ -188,6 +191,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean responseDone;
     private boolean interimPending;
     private boolean upstreamReusable;
+    private boolean resent;
     private int status;
     private long bytesIn;
     private long bytesOut;
@@ -225,6 +229,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       relay = upstream.pipeline().get(UpstreamRelay.class);
       relay.attach(this);
       upstream.write(backend.toUpstream(request, id, l));
+      if (resent) { // the whole (bodyless) request was read already: send it complete
+        upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        upstream.read();
+        return;
+      }
       headPending = true;
       upstream.read();
       requestMessage();
@@ -341,6 +350,10 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         return;
       }
+      if (replayable()) {
+        resend();
+        return;
+      }
       backend.upstreamFailed(id, lease, reason);
       upstreamReusable = false;
       if (responseStarted) {
@@ -351,6 +364,24 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       } else {
         respondError(HttpResponseStatus.BAD_GATEWAY, "bad gateway: upstream closed the connection");
       }
+    }
+
+    /**
+     * An upstream closes a kept-alive connection when it has been idle long enough, and can do so
+     * just as the connection is lent again: the request then fails before any answer. RFC 9110
+     * §9.2.2 lets a client send an idempotent request again; we do so once, on a new connection,
+     * when it has no body and was read whole (nothing of it needs to be kept).
+     */
+    private boolean replayable() {
+      return !resent && !responseStarted && !interimPending && lease != null && lease.reused() && requestDone
+          && bytesIn == 0 && IDEMPOTENT.contains(request.method())
+          && !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+    }
+
+    private void resend() {
+      resent = true;
+      returnUpstream(false);
+      backend.acquire(request, id, this);
     }
 
     void clientGone() {

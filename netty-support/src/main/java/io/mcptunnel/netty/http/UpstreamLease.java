@@ -18,4 +18,13 @@ public interface UpstreamLease {
 
   /** A short name of where the connection goes, for logs. */
   String describe();
+
+  /**
+   * Whether the connection already carried an exchange and sat idle before this one: the upstream
+   * may have closed it just as it was lent, which the handler answers by sending a replayable
+   * request once more on a new connection.
+   */
+  default boolean reused() {
+    return false;
+  }
 }
