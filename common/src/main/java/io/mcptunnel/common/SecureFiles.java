@@ -55,13 +55,19 @@ public final class SecureFiles {
    * @return whether this call created the file
    */
   public static boolean createOnce(Path target, byte[] content) throws IOException {
+    return createOnce(target, content, SECRET);
+  }
+
+  /** {@link #createOnce(Path, byte[])} with other modes, e.g. {@link #PUBLIC} for a certificate. */
+  public static boolean createOnce(Path target, byte[] content, Set<PosixFilePermission> permissions)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
-        PosixFilePermissions.asFileAttribute(SECRET));
+        PosixFilePermissions.asFileAttribute(permissions));
     try {
       Files.write(tmp, content);
-      Files.setPosixFilePermissions(tmp, SECRET);
+      Files.setPosixFilePermissions(tmp, permissions);
       Files.createLink(target, tmp);
       return true;
     } catch (FileAlreadyExistsException e) {

@@ -84,7 +84,11 @@ public final class CertificateIssuer {
     return new IssuedCertificate(certificate, keys.getPrivate());
   }
 
-  /** A TLS server certificate for {@code dnsNames} (the first is also the subject CN). */
+  /**
+   * A TLS server certificate for {@code dnsNames} (the first is also the subject CN): EKU
+   * serverAuth, KeyUsage digitalSignature, plus keyEncipherment for an RSA key (RFC 5480 forbids it
+   * for EC keys), AuthorityKeyIdentifier = the CA's SubjectKeyIdentifier.
+   */
   public static X509Certificate issueServer(
       IssuedCertificate ca, PublicKey serverKey, List<String> dnsNames, Duration validity) {
     if (dnsNames.isEmpty()) {
@@ -94,7 +98,10 @@ public final class CertificateIssuer {
     return Spec.forKey(serverKey, dnsNames.get(0))
         .validity(now.minus(CLOCK_SKEW), now.plus(validity))
         .basicConstraints(false, false)
-        .keyUsage(Usage.DIGITAL_SIGNATURE, Usage.KEY_ENCIPHERMENT)
+        .keyUsage(
+            "RSA".equals(serverKey.getAlgorithm())
+                ? new Usage[] {Usage.DIGITAL_SIGNATURE, Usage.KEY_ENCIPHERMENT}
+                : new Usage[] {Usage.DIGITAL_SIGNATURE})
         .extendedKeyUsage(SERVER_AUTH)
         .dnsNames(dnsNames)
         .signedBy(ca.certificate(), ca.privateKey());

@@ -20,6 +20,17 @@ public final class KeyPairs {
     }
   }
 
+  /** An ECDSA key pair on NIST P-384 (secp384r1). */
+  public static KeyPair ecP384() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp384r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new PkiException("cannot generate EC P-384 key pair: " + e.getMessage(), e);
+    }
+  }
+
   /** An RSA key pair with a modulus of {@code bits} bits. */
   public static KeyPair rsa(int bits) {
     try {
