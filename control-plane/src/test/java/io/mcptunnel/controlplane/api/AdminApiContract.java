@@ -87,7 +87,7 @@ abstract class AdminApiContract {
     assertError(call("POST", "/v1/admin/organizations/org_a/federation_issuers",
         "{\"issuer_url\":\"ftp://x\"}"), 400, "invalid_request_error");
     assertError(call("POST", "/v1/admin/organizations/org_a/federation_rules",
-        "{\"issuer_id\":\"fiss_x\",\"match\":{\"audience\":\"a\"}}"), 400, "invalid_request_error");
+        "{\"issuer_id\":\"fdis_x\",\"match\":{\"audience\":\"a\"}}"), 400, "invalid_request_error");
     assertError(call("GET", "/v1/admin/organizations/org_a/authentication_history?limit=0", null), 400,
         "invalid_request_error");
     assertError(call("POST", "/v1/admin/organizations/org_a/service_accounts",
@@ -143,6 +143,15 @@ abstract class AdminApiContract {
     JsonNode history = ok(call("GET", base + "/authentication_history?limit=10", null)).get("data");
     assertThat(history).hasSize(2);
     assertThat(history.findValuesAsText("succeeded")).containsExactlyInAnyOrder("true", "false");
+    JsonNode newest = ok(call("GET", base + "/authentication_history?limit=1", null)).get("data");
+    assertThat(newest).hasSize(1);
+    assertThat(newest.get(0).get("type").asText()).isEqualTo("authentication_attempt");
+    assertThat(newest.get(0).get("succeeded").asBoolean()).as("newest first: the refusal").isFalse();
+    assertThat(newest.get(0).get("rule_id").asText()).isEqualTo(rule.get("id").asText());
+    assertThat(newest.get(0).get("cause").asText()).isNotBlank().isNotEqualTo("null");
+    assertThat(ok(call("GET", base + "/authentication_history", null)).get("data")).as("default limit 20").hasSize(2);
+    assertThat(ok(call("GET", "/v1/admin/organizations/org_b/authentication_history", null)).get("data"))
+        .as("another organization's history").isEmpty();
 
     JsonNode events = ok(call("GET", base + "/audit?limit=100", null)).get("data");
     assertThat(events.findValuesAsText("action")).contains("organization.create", "workspace.create",
@@ -384,8 +393,8 @@ abstract class AdminApiContract {
     String ok = "{\"scope\":\"workspace:manage_tunnels\",\"match\":" + good;
     assertInvalid(call("POST", path, ok + ",\"service_account_id\":\"" + sa + "\",\"workspace_id\":\"" + ws + "\"}"),
         "issuer_id", "missing");
-    assertInvalid(call("POST", path, ok + ",\"issuer_id\":\"fiss_nope\",\"service_account_id\":\"" + sa
-        + "\",\"workspace_id\":\"" + ws + "\"}"), "issuer_id", "fiss_nope");
+    assertInvalid(call("POST", path, ok + ",\"issuer_id\":\"fdis_nope\",\"service_account_id\":\"" + sa
+        + "\",\"workspace_id\":\"" + ws + "\"}"), "issuer_id", "fdis_nope");
     assertInvalid(call("POST", path, ok + ",\"issuer_id\":\"" + foreignIssuer + "\",\"service_account_id\":\"" + sa
         + "\",\"workspace_id\":\"" + ws + "\"}"), "issuer_id", foreignIssuer);
     assertInvalid(call("POST", path, ok + ",\"issuer_id\":\"" + issuer + "\",\"service_account_id\":\"sa_nope\","
