@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,16 +108,25 @@ public final class AdminCommand extends AdminGroup {
     }
   }
 
-  @Command(name = "audit", description = "The audit log: audit export --org ORG (JSON lines).",
+  @Command(name = "audit", description = "The audit log: audit export --org ORG | --server (JSON lines).",
       subcommands = {Audit.Export.class})
   public static final class Audit extends AdminGroup {
-    @Command(name = "export", description = "Every audit event of the organization as JSON lines.")
+    @Command(name = "export", description = "Every audit event of an organization, or of the server-wide scope "
+        + "(edge internal clients), as JSON lines.")
     static final class Export extends Base {
-      @Option(names = "--org", required = true) String org;
+      @ArgGroup(exclusive = true, multiplicity = "1")
+      Scope scope;
+
+      /** Exactly one of: an organization, or the server-wide scope. */
+      static final class Scope {
+        @Option(names = "--org", required = true, description = "An organization's audit log.") String org;
+        @Option(names = "--server", required = true,
+            description = "The server-wide audit scope (edge internal clients).") boolean server;
+      }
 
       @Override
       String run() {
-        return client.call("GET", org(org) + "/audit/export", null);
+        return client.call("GET", (scope.server ? "/v1/admin" : org(scope.org)) + "/audit/export", null);
       }
     }
   }

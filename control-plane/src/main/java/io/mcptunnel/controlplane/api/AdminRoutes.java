@@ -18,7 +18,7 @@ import org.eclipse.jetty.http.HttpHeader;
 /**
  * The admin API under {@code /v1/admin} mapped onto {@link AdminService}. Every call carries the
  * server operator's admin token; paths under {@code organizations/{org}/…} act as that
- * organization's admin. As in {@link TunnelRoutes}: path (404), then method (405), then credentials.
+ * organization's admin, {@code audit} and {@code audit/export} read the server-wide audit scope. As in {@link TunnelRoutes}: path (404), then method (405), then credentials.
  */
 final class AdminRoutes {
   static final String PREFIX = "/v1/admin";
@@ -52,7 +52,8 @@ final class AdminRoutes {
     List<String> rest = List.of(parts).subList(1, parts.length);
     Map<String, Action> byMethod = rest.isEmpty() || rest.stream().anyMatch(String::isEmpty) ? Map.of()
         : rest.get(0).equals("organizations") ? routes(rest)
-        : rest.get(0).equals("internal_clients") ? internalClientRoutes(rest) : Map.of();
+        : rest.get(0).equals("internal_clients") ? internalClientRoutes(rest)
+        : rest.get(0).equals("audit") ? serverAuditRoutes(rest) : Map.of();
     if (byMethod.isEmpty()) {
       throw ApiError.notFound("no such path: " + call.path());
     }
@@ -102,6 +103,19 @@ final class AdminRoutes {
           // The answer holds the credential: never cached anywhere on the way.
           "POST", (o, c, r) -> c.send(200, createInternalClient(o, c, r), true));
       case 3 -> rest.get(2).equals("revoke") ? Map.of("POST", json(this::revokeInternalClient)) : Map.of();
+      default -> Map.of();
+    };
+  }
+
+  /**
+   * {@code rest} starts with "audit": the server-wide scope ({@link InternalClientService#SERVER_AUDIT_SCOPE},
+   * e.g. edge internal clients), read by the operator like an organization's audit log.
+   */
+  private Map<String, Action> serverAuditRoutes(List<String> rest) {
+    String scope = InternalClientService.SERVER_AUDIT_SCOPE;
+    return switch (rest.size()) {
+      case 1 -> Map.of("GET", json((Action.Json) (o, c, r) -> auditQuery(scope, c)));
+      case 2 -> rest.get(1).equals("export") ? Map.of("GET", (o, c, r) -> auditExport(scope, c)) : Map.of();
       default -> Map.of();
     };
   }
@@ -160,19 +174,26 @@ final class AdminRoutes {
   }
 
   private JsonNode auditQuery(Actor admin, HttpCall call) {
+    return auditQuery(admin.organizationId(), call);
+  }
+
+  private JsonNode auditQuery(String scope, HttpCall call) {
     Integer after = integer(call, "after_id");
     Integer limit = integer(call, "limit");
     if ((after != null && after < 0) || (limit != null && (limit < 1 || limit > MAX_AUDIT_LIMIT))) {
       throw ApiError.invalid("after_id must be >= 0 and limit 1-" + MAX_AUDIT_LIMIT);
     }
-    return ApiJson.list(audit.query(admin.organizationId(), after == null ? 0 : after, limit == null ? 100 : limit),
+    return ApiJson.list(audit.query(scope, after == null ? 0 : after, limit == null ? 100 : limit),
         Optional.empty(), AdminJson::audit);
   }
 
   private void auditExport(Operator operator, HttpCall call, List<String> rest) {
-    Actor admin = actor(operator, rest);
+    auditExport(actor(operator, rest).organizationId(), call);
+  }
+
+  private void auditExport(String scope, HttpCall call) {
     StringWriter out = new StringWriter();
-    audit.exportJsonLines(admin.organizationId(), out);
+    audit.exportJsonLines(scope, out);
     call.sendText(200, NDJSON, out.toString());
   }
 
