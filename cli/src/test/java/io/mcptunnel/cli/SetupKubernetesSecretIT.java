@@ -67,4 +67,22 @@ class SetupKubernetesSecretIT extends SetupItSupport {
     assertThat(tunnelCount()).isEqualTo(1);
     assertThat(String.join("\n", lines)).doesNotContain(updated.get("tunnel-token"), data.get("tunnel-token"));
   }
+
+  /** The command builds its own client from the usual configuration; here system properties. */
+  @Test
+  void theCommandWritesToTheClientConfigsDefaultNamespace() {
+    Map<String, String> props = Map.of("kubernetes.master", client.getMasterUrl().toString(),
+        "kubernetes.trust.certificates", "true", "kubernetes.auth.tryKubeConfig", "false",
+        "kubernetes.auth.tryServiceAccount", "false", "kubernetes.namespace", "from-config");
+    props.forEach(System::setProperty);
+    try {
+      CliRun run = setup("init", "--output", "k8s-secret:mcp-tunnel");
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.out()).endsWith("wrote k8s-secret:from-config/mcp-tunnel (8 files)\n");
+      assertThat(client.secrets().inNamespace("from-config").withName("mcp-tunnel").get().getData().keySet())
+          .containsExactlyInAnyOrderElementsOf(OutputKeys.ALL);
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+    }
+  }
 }
