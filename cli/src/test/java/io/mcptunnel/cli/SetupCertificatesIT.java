@@ -111,4 +111,25 @@ class SetupCertificatesIT extends SetupItSupport {
         + " has no tunnel-domain; run mcptunnel setup init first\n");
     assertThat(Path.of(dir.resolve("nothing").toString())).doesNotExist();
   }
+
+  @Test
+  void aRevokedStoredCaIsNotRegisteredAgainAndRotateCaRecovers() throws Exception {
+    assertThat(setup("init", "--output", out()).exit()).isZero();
+    String id = files().get("tunnel-id");
+    String revoked = active(id).get(0).get("id").asText();
+    cp.api("POST", "/v1/tunnels/" + id + "/certificates/" + revoked + "/archive", tenant, null);
+
+    CliRun init = setup("init", "--output", out());
+    assertThat(init.exit()).isEqualTo(1);
+    assertThat(init.err()).isEqualTo("mcptunnel: the stored CA (sha256 " + Fingerprints.sha256Hex(cert("ca.crt"))
+        + ") is not an active certificate of tunnel " + id + " (revoked?); run mcptunnel setup rotate-ca to register a new one\n");
+    assertThat(active(id)).isEmpty();
+
+    CliRun rotate = setup("rotate-ca", "--output", out());
+    assertThat(rotate.exit()).as(rotate.err()).isZero();
+    assertThat(rotate.out()).contains("was not active; nothing to archive");
+    assertThat(active(id)).singleElement()
+        .satisfies(c -> assertThat(c.get("fingerprint").asText()).isEqualTo(Fingerprints.sha256Hex(cert("ca.crt"))));
+    assertThat(setup("init", "--output", out()).exit()).isZero();
+  }
 }
