@@ -56,6 +56,14 @@ public final class SetupInit {
     Tunnel tunnel = tunnel(api, options.tunnelId(), storedId == null ? null : storedId.trim());
     boolean sameTunnel = tunnel.id().equals(storedId == null ? null : storedId.trim());
     boolean tunnelCreated = options.tunnelId() == null && storedId == null;
+    if (tunnelCreated) {
+      // Remember the tunnel before anything else can fail, so a retry reuses it instead of
+      // creating a second one (tunnels are not idempotent to create).
+      Map<String, String> claimed = new LinkedHashMap<>(stored);
+      claimed.put(OutputKeys.TUNNEL_DOMAIN, tunnel.domain());
+      claimed.put(OutputKeys.TUNNEL_ID, tunnel.id());
+      output.write(claimed);
+    }
 
     Map<String, String> entries = new LinkedHashMap<>();
     boolean caCreated = !sameTunnel || !stored.containsKey(OutputKeys.CA_CRT) || !stored.containsKey(OutputKeys.CA_KEY);
@@ -86,14 +94,13 @@ public final class SetupInit {
     String version = options.tokenVersion() != null ? options.tokenVersion().trim() : storedVersion;
     boolean rotate = sameTunnel && options.tokenVersion() != null && !version.equals(storedVersion);
     TunnelToken token;
-    if (rotate) {
-      String reason = storedVersion.isEmpty()
-          ? "mcptunnel setup init: token-version set to " + version + " (was unset)"
-          : "mcptunnel setup init: token-version changed from " + storedVersion + " to " + version;
-      token = api.rotateToken(tunnel.id(), reason);
-      progress.accept("rotated token (" + reason.substring(reason.indexOf(": ") + 2) + ")");
-    } else {
-      token = api.revealToken(tunnel.id());
+    try {
+      token = token(api, tunnel.id(), rotate, storedVersion, version);
+    } catch (RuntimeException e) {
+      if (caCreated) {
+        releaseSlot(api, tunnel.id(), registered, e);
+      }
+      throw e;
     }
     entries.put(OutputKeys.TUNNEL_TOKEN, token.value());
     entries.put(OutputKeys.TUNNEL_DOMAIN, tunnel.domain());
@@ -103,6 +110,27 @@ public final class SetupInit {
     progress.accept("wrote " + output.describe() + " (" + entries.size() + " files)");
     return new Result(tunnel.id(), tunnel.domain(), tunnelCreated, caCreated, registered.id(),
         registered.fingerprint(), issued, rotate, output.describe(), entries.size());
+  }
+
+  private TunnelToken token(TunnelsApiClient api, String tunnelId, boolean rotate, String from, String to) {
+    if (!rotate) {
+      return api.revealToken(tunnelId);
+    }
+    String change = from.isEmpty() ? "token-version set to " + to + " (was unset)"
+        : "token-version changed from " + from + " to " + to;
+    TunnelToken token = api.rotateToken(tunnelId, "mcptunnel setup init: " + change);
+    progress.accept("rotated token (" + change + ")");
+    return token;
+  }
+
+  /** The new CA was never stored: free its slot so a retry does not find both taken. */
+  private void releaseSlot(TunnelsApiClient api, String tunnelId, TunnelCertificate ca, RuntimeException cause) {
+    try {
+      api.archiveCertificate(tunnelId, ca.id());
+      progress.accept("archived CA " + ca.id() + " again: it was registered but could not be stored");
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private Tunnel tunnel(TunnelsApiClient api, String requested, String storedId) {
