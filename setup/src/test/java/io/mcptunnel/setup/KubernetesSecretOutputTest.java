@@ -1,6 +1,7 @@
 package io.mcptunnel.setup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,5 +50,22 @@ class KubernetesSecretOutputTest {
     Secret secret = client.secrets().inNamespace("ns2").withName("s").get();
     assertThat(secret.getData()).doesNotContainKey("stale").hasSize(8);
     assertThat(again.read()).containsEntry(OutputKeys.TOKEN_VERSION, "2");
+  }
+
+  @Test
+  void aConcurrentChangeMakesTheUpdateFailInsteadOfBeingOverwritten() {
+    new KubernetesSecretOutput(client, "ns3", "s").write(DirectoryOutputTest.sample());
+    KubernetesSecretOutput slow = new KubernetesSecretOutput(client, "ns3", "s");
+    slow.read();
+    KubernetesSecretOutput fast = new KubernetesSecretOutput(client, "ns3", "s");
+    fast.read();
+    Map<String, String> changed = DirectoryOutputTest.sample();
+    changed.put(OutputKeys.TOKEN_VERSION, "fast");
+    fast.write(changed);
+
+    assertThatThrownBy(() -> slow.write(DirectoryOutputTest.sample()))
+        .isInstanceOf(SetupException.class)
+        .hasMessageStartingWith("k8s-secret:ns3/s: 409 ");
+    assertThat(fast.read()).containsEntry(OutputKeys.TOKEN_VERSION, "fast");
   }
 }
