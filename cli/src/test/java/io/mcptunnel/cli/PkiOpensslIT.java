@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ class PkiOpensslIT {
       assertThat(ServerCertificateValidator.validate(server, List.of(ca), host, Instant.now()))
           .as(host).hasToString("valid");
     }
-    assertThat(Files.getPosixFilePermissions(dir.resolve("tls.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tls.key")))).isEqualTo("rw-------");
     assertThat(dir.resolve("tls.csr")).doesNotExist();
 
     // Our verify agrees, and our issuer can sign with the CA key openssl wrote.

@@ -1,12 +1,10 @@
 package io.mcptunnel.setup;
 
-import io.mcptunnel.pki.CertificateIssuer;
 import io.mcptunnel.pki.IssuedCertificate;
-import io.mcptunnel.pki.KeyPairs;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.pki.ServerCertificateValidator;
+import io.mcptunnel.pki.TunnelCertificates;
 import io.mcptunnel.pki.ValidationResult;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,23 +13,22 @@ import java.util.Map;
 
 /** The tunnel's certificates (SPEC §5): an ECDSA P-256 CA and RSA-4096 server certificates. */
 public final class TunnelPki {
-  /** Five years, counting the leap day. */
-  public static final Duration CA_VALIDITY = Duration.ofDays(5 * 365 + 1);
-  public static final Duration DEFAULT_CERT_DURATION = Duration.ofHours(2160);
-  static final int SERVER_KEY_BITS = 4096;
+  public static final Duration CA_VALIDITY = TunnelCertificates.CA_VALIDITY;
+  public static final Duration DEFAULT_CERT_DURATION = TunnelCertificates.SERVER_VALIDITY;
 
   private TunnelPki() {}
 
+  /** Issued and checked by pki's {@link TunnelCertificates}, the same code as {@code mcptunnel pki}. */
   public static IssuedCertificate newCa(String domain) {
-    return CertificateIssuer.createCa("mcptunnel CA " + domain, CA_VALIDITY, KeyPairs.ecP256());
+    return TunnelCertificates.newCa("mcptunnel CA " + domain, TunnelCertificates.CA_KEY_TYPE, CA_VALIDITY);
   }
 
   /** A server certificate for {@code domain} and {@code *.domain}, as PEM entries tls.crt/tls.key. */
   public static Map<String, String> serverCertificate(IssuedCertificate ca, String domain, Duration validity) {
-    KeyPair keys = KeyPairs.rsa(SERVER_KEY_BITS);
-    X509Certificate cert = CertificateIssuer.issueServer(ca, keys.getPublic(),
-        List.of(domain, "*." + domain), validity);
-    return Map.of(OutputKeys.TLS_CRT, PemFiles.toPem(cert), OutputKeys.TLS_KEY, PemFiles.toPem(keys.getPrivate()));
+    IssuedCertificate tls = TunnelCertificates.newServerCertificate(ca, domain, List.of(),
+        TunnelCertificates.SERVER_KEY_TYPE, validity);
+    return Map.of(OutputKeys.TLS_CRT, PemFiles.toPem(tls.certificate()),
+        OutputKeys.TLS_KEY, PemFiles.toPem(tls.privateKey()));
   }
 
   /** The CA stored in {@code entries} (ca.crt + ca.key), checked to belong together. */
