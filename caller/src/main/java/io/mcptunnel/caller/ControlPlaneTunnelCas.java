@@ -1,18 +1,18 @@
 package io.mcptunnel.caller;
 
+import io.mcptunnel.common.LoopbackHosts;
+import io.mcptunnel.pki.PkiException;
+import io.mcptunnel.pki.TrustContexts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcptunnel.pki.PemFiles;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +57,6 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneTunnelCas.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -103,7 +100,7 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
         .followRedirects(HttpClient.Redirect.NEVER);
-    trustedCas.ifPresent(cas -> builder.sslContext(sslContext(cas)));
+    trustedCas.ifPresent(cas -> builder.sslContext(controlPlaneTrust(cas)));
     return new ControlPlaneTunnelCas(base, credential.strip(), builder.build(), clock);
   }
 
@@ -117,7 +114,7 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
     if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
       throw new IllegalArgumentException(url + ": no user info, query or fragment allowed");
     }
-    if (scheme.equals("http") && !isLoopback(host)) {
+    if (scheme.equals("http") && !LoopbackHosts.isLoopback(host)) {
       throw new IllegalArgumentException(url + ": http would send the caller's control plane credential in clear; "
           + "use https (http is accepted only to localhost or a loopback IP address)");
     }
@@ -126,42 +123,6 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
       s = s.substring(0, s.length() - 1);
     }
     return URI.create(s);
-  }
-
-  /** {@code localhost} or a loopback IP literal; never a DNS lookup. */
-  private static boolean isLoopback(String host) {
-    if (host.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (!IPV4.matcher(literal).matches() && !literal.contains(":")) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static SSLContext sslContext(List<X509Certificate> cas) {
-    if (cas.isEmpty()) {
-      throw new IllegalArgumentException("no CA certificate given for the control plane's TLS");
-    }
-    try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        trust.setCertificateEntry("ca-" + i, cas.get(i));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("cannot trust the control plane CA certificates: " + e.getMessage(), e);
-    }
   }
 
   @Override
@@ -351,5 +312,13 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
   @Override
   public String toString() {
     return "ControlPlaneTunnelCas[" + base + "]";
+  }
+
+  private static SSLContext controlPlaneTrust(List<X509Certificate> cas) {
+    try {
+      return TrustContexts.trusting(cas);
+    } catch (PkiException e) {
+      throw new IllegalArgumentException("control plane CA certificates: " + e.getMessage(), e);
+    }
   }
 }

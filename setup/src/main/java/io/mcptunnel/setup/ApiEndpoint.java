@@ -1,16 +1,11 @@
 package io.mcptunnel.setup;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
+import io.mcptunnel.common.LoopbackHosts;
+import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.pki.TrustContexts;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The Tunnels API base URL and how to trust it. Plain {@code http} is allowed only to a loopback
@@ -27,28 +22,12 @@ public record ApiEndpoint(URI baseUrl, Path caFile) {
     if (host == null || !("https".equals(scheme) || "http".equals(scheme))) {
       throw new SetupException("--api-url: \"" + baseUrl + "\" (expected https://HOST[:PORT])");
     }
-    if ("http".equals(scheme) && !isLoopback(host)) {
+    if ("http".equals(scheme) && !LoopbackHosts.isLoopback(host)) {
       throw new SetupException("--api-url: \"" + baseUrl + "\" uses http to a non-loopback host;"
           + " use https (the identity token and tunnel token would travel in clear)");
     }
     if (caFile != null && "http".equals(scheme)) {
       throw new SetupException("--api-ca-file is only for https API URLs");
-    }
-  }
-
-  /** A literal loopback address or {@code localhost}; never resolves other names. */
-  static boolean isLoopback(String host) {
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (h.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    if (!h.matches("[0-9.]+") && !h.contains(":")) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(h).isLoopbackAddress();
-    } catch (IOException e) {
-      return false;
     }
   }
 
@@ -63,19 +42,10 @@ public record ApiEndpoint(URI baseUrl, Path caFile) {
       return null;
     }
     try {
-      List<X509Certificate> cas = io.mcptunnel.pki.PemFiles.readCertificates(caFile);
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load((InputStream) null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        store.setCertificateEntry("ca" + i, cas.get(i));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      return TrustContexts.trusting(PemFiles.readCertificates(caFile));
+    } catch (RuntimeException e) {
       throw new SetupException("--api-ca-file " + caFile + ": " + e.getMessage(), e);
     }
   }
+
 }

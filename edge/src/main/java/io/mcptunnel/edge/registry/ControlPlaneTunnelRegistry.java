@@ -3,6 +3,7 @@ package io.mcptunnel.edge.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.pki.TrustContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +15,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -410,27 +408,13 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
 
   /** TLS trusting only the CAs of {@code caFile} (instead of the system store). */
   private static SSLContext trusting(Path caFile) {
-    List<X509Certificate> cas;
     try {
-      cas = PemFiles.readCertificates(caFile);
+      return TrustContexts.trusting(PemFiles.readCertificates(caFile));
     } catch (RuntimeException e) {
-      throw new RegistryException("control_plane.ca_file: " + e.getMessage(), e);
-    }
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        store.setCertificateEntry("ca-" + i, cas.get(i));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
       throw new RegistryException("control_plane.ca_file: " + caFile + ": " + e.getMessage(), e);
     }
   }
+
 
   @Override
   public void close() {

@@ -2,6 +2,7 @@ package io.mcptunnel.edge.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcptunnel.common.HostPort;
+import io.mcptunnel.common.LoopbackHosts;
 import io.mcptunnel.config.StrictYaml;
 import io.mcptunnel.edge.callers.Caller;
 import io.mcptunnel.edge.server.EdgeConfig.LogFormat;
@@ -11,10 +12,8 @@ import io.mcptunnel.tunnel.TunnelProtocol;
 import io.mcptunnel.edge.server.EdgeConfig.ControlPlane;
 import io.mcptunnel.edge.server.EdgeConfig.RegistryFile;
 import io.mcptunnel.edge.server.EdgeConfig.TunnelSource;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,27 +139,12 @@ public final class EdgeConfigParser {
       throw new EdgeConfigException("control_plane.url: \"" + value
           + "\" must be the control plane's base URL without path, query or fragment (e.g. https://cp.internal:7850)");
     }
-    if (scheme.equals("http") && !loopback(url.getHost())) {
+    if (scheme.equals("http") && !LoopbackHosts.isLoopback(url.getHost())) {
       throw new EdgeConfigException("control_plane.url: \"" + value + "\" uses http:// to a host that is not "
           + "this machine; the edge credential would travel in clear. Use https:// (http:// is only allowed to "
           + "localhost or a loopback IP address)");
     }
     return URI.create(scheme + "://" + url.getRawAuthority());
-  }
-
-  private static boolean loopback(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (h.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":")) { // an IP literal: no DNS lookup
-      try {
-        return InetAddress.getByName(h).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
-    }
-    return false;
   }
 
   /** Optional as a whole; once the section is there, the file is what it is for. */
