@@ -20,15 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * per outage, not per retry, and one info line when the feed is back. The credential is sent as a
  * bearer token and never logged or put in an exception.
  */
-public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoCloseable {
+public final class ControlPlaneTunnelRegistry extends SnapshotRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneTunnelRegistry.class);
   static final String FEED_PATH = "/internal/v1/edge/tunnel_state";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,9 +58,7 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
   private final HttpClient http;
   private final Timing timing;
   private final Clock clock;
-  private final List<Consumer<TunnelState>> listeners = new CopyOnWriteArrayList<>();
   private final Thread poller;
-  private volatile TunnelSnapshot current = TunnelSnapshot.EMPTY;
   private volatile long version;
   private volatile Instant lastSync;
   private volatile boolean closed;
@@ -96,7 +91,7 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
       throw new RegistryException("control_plane.url " + url + ": interrupted while loading the tunnel state", e);
     }
     LOG.atInfo().addKeyValue("url", url.toString()).addKeyValue("version", version)
-        .addKeyValue("tunnels", current.byId().size()).log("tunnel state loaded from the control plane");
+        .addKeyValue("tunnels", current().byId().size()).log("tunnel state loaded from the control plane");
     poller = new Thread(this::poll, "mcptunnel-control-plane-feed");
     poller.setDaemon(true);
     poller.start();
@@ -115,26 +110,6 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
   /** When the feed last answered successfully. */
   public Instant lastSync() {
     return lastSync;
-  }
-
-  @Override
-  public Optional<TunnelState> byId(String id) {
-    return current.lookupId(id);
-  }
-
-  @Override
-  public Optional<TunnelState> byDomain(String domain) {
-    return current.lookupDomain(domain);
-  }
-
-  @Override
-  public void addListener(Consumer<TunnelState> onChange) {
-    listeners.add(onChange);
-  }
-
-  @Override
-  public Collection<TunnelState> all() {
-    return List.copyOf(current.byId().values());
   }
 
   private void poll() {
@@ -293,7 +268,7 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
       return null;
     }
     boolean archived = node.path("archived").asBoolean(false);
-    TunnelState previous = current.byId().get(id);
+    TunnelState previous = current().byId().get(id);
     String domain = node.path("domain").asText("");
     String organization = node.path("organization_id").asText("");
     if (domain.isEmpty() || organization.isEmpty()) {
@@ -348,7 +323,7 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
 
   /** Replaces (reset) or merges the state, then notifies the listeners of each changed tunnel. */
   private synchronized void apply(Feed feed, boolean notify) {
-    TunnelSnapshot previous = current;
+    TunnelSnapshot previous = current();
     Map<String, TunnelState> next = new LinkedHashMap<>();
     if (!feed.reset()) {
       next.putAll(previous.byId());
@@ -358,29 +333,18 @@ public final class ControlPlaneTunnelRegistry implements TunnelRegistry, AutoClo
     feed.skipped().forEach(id -> previous.lookupId(id).ifPresent(t -> next.put(id, t)));
     feed.tunnels().forEach(t -> next.put(t.id(), t));
     TunnelSnapshot snapshot = TunnelSnapshot.of(next.values());
-    current = snapshot;
+    List<TunnelState> changed = publish(snapshot);
     version = feed.version();
     lastSync = clock.instant();
     if (!notify) {
       return;
     }
-    List<TunnelState> changed = TunnelSnapshot.changes(previous, snapshot);
     if (!changed.isEmpty() || feed.reset()) {
       LOG.atInfo().addKeyValue("version", feed.version()).addKeyValue("reset", feed.reset())
           .addKeyValue("tunnels", snapshot.byId().size()).addKeyValue("changed", changed.size())
           .log("tunnel state updated from the control plane");
     }
-    changed.forEach(this::notifyListeners);
-  }
-
-  private void notifyListeners(TunnelState state) {
-    for (Consumer<TunnelState> listener : listeners) {
-      try {
-        listener.accept(state);
-      } catch (RuntimeException e) { // one broken listener must not hide a change from the others
-        LOG.atError().addKeyValue("tunnel", state.id()).setCause(e).log("tunnel registry listener failed");
-      }
-    }
+    announce(changed);
   }
 
   /** The credential file's content, trimmed; the value is never put in a message. */

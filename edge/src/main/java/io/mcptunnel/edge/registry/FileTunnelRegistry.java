@@ -10,14 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,20 +24,18 @@ import org.slf4j.LoggerFactory;
  * whole state at once; an invalid one is logged and the previous state kept, so a typo never
  * severs live tunnels. Write the file atomically (rename) to avoid reading a half-written one.
  */
-public final class FileTunnelRegistry implements TunnelRegistry, AutoCloseable {
+public final class FileTunnelRegistry extends SnapshotRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileTunnelRegistry.class);
 
   private final Path file;
-  private final List<Consumer<TunnelState>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
-  private volatile TunnelSnapshot current; // one consistent view; lookups never see half of a reload
   private byte[] lastDigest; // guarded by this; null after a read failure so the next read reloads
 
   /** Loads {@code file} now, failing with {@link RegistryException}, then polls every {@code pollInterval}. */
   public FileTunnelRegistry(Path file, Duration pollInterval) {
     this.file = file;
     byte[] content = read(file);
-    current = TunnelSnapshot.of(RegistryFileParser.parse(text(content), file.toString()));
+    publish(TunnelSnapshot.of(RegistryFileParser.parse(text(content), file.toString())));
     lastDigest = sha256(content);
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mcptunnel-tunnel-registry");
@@ -55,26 +49,6 @@ public final class FileTunnelRegistry implements TunnelRegistry, AutoCloseable {
   /** The file this registry reads. */
   public Path file() {
     return file;
-  }
-
-  @Override
-  public Optional<TunnelState> byId(String id) {
-    return current.lookupId(id);
-  }
-
-  @Override
-  public Optional<TunnelState> byDomain(String domain) {
-    return current.lookupDomain(domain);
-  }
-
-  @Override
-  public void addListener(Consumer<TunnelState> onChange) {
-    listeners.add(onChange);
-  }
-
-  @Override
-  public Collection<TunnelState> all() {
-    return List.copyOf(current.byId().values());
   }
 
   /** Checks the file now; the poller calls it, and an operator signal or a test may too. */
@@ -101,22 +75,10 @@ public final class FileTunnelRegistry implements TunnelRegistry, AutoCloseable {
       warn(String.valueOf(e.getMessage()));
       return;
     }
-    TunnelSnapshot previous = current;
-    current = next;
-    List<TunnelState> changed = TunnelSnapshot.changes(previous, next);
+    List<TunnelState> changed = publish(next);
     LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("tunnels", next.byId().size())
         .addKeyValue("changed", changed.size()).log("tunnel registry reloaded");
-    changed.forEach(this::notifyListeners);
-  }
-
-  private void notifyListeners(TunnelState state) {
-    for (Consumer<TunnelState> listener : listeners) {
-      try {
-        listener.accept(state);
-      } catch (RuntimeException e) { // one broken listener must not hide a change from the others
-        LOG.atError().addKeyValue("tunnel", state.id()).setCause(e).log("tunnel registry listener failed");
-      }
-    }
+    announce(changed);
   }
 
   private void warn(String reason) {
