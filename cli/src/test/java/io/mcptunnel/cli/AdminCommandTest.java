@@ -3,15 +3,8 @@ package io.mcptunnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcptunnel.controlplane.api.AdminTokenFile;
-import io.mcptunnel.controlplane.api.ControlPlaneConfig;
-import io.mcptunnel.controlplane.api.ControlPlaneServer;
-import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,29 +13,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code mcptunnel admin …} against a real control plane on loopback (embedded H2). */
 class AdminCommandTest {
   @TempDir Path dir;
-  ControlPlaneServer server;
+  AdminCliServer cp;
   String url;
   Path tokenFile;
 
   @BeforeEach
   void start() {
-    server = new ControlPlaneServer(new ControlPlaneConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        dir, null, "tunnels.example.test", 10), new IssuerUrlPolicy(true), Clock.systemUTC());
-    url = "http://127.0.0.1:" + server.start().getPort();
-    tokenFile = dir.resolve(AdminTokenFile.FILE_NAME);
+    cp = new AdminCliServer(dir);
+    url = cp.url;
+    tokenFile = cp.tokenFile;
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    cp.close();
   }
 
   CliRun admin(String... args) {
-    String[] all = new String[args.length + 5];
-    all[0] = "admin";
-    System.arraycopy(args, 0, all, 1, args.length);
-    System.arraycopy(new String[] {"--url", url, "--token-file", tokenFile.toString()}, 0, all, args.length + 1, 4);
-    return CliRun.of(all);
+    return cp.admin(args);
   }
 
   @Test

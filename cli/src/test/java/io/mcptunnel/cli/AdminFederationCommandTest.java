@@ -3,14 +3,8 @@ package io.mcptunnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcptunnel.controlplane.api.AdminTokenFile;
-import io.mcptunnel.controlplane.api.ControlPlaneConfig;
-import io.mcptunnel.controlplane.api.ControlPlaneServer;
-import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
 import io.mcptunnel.testing.TestOidcIssuer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdminFederationCommandTest {
   @TempDir Path dir;
-  ControlPlaneServer server;
+  AdminCliServer cp;
   String url;
   Path tokenFile;
   String org;
@@ -34,25 +28,20 @@ class AdminFederationCommandTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = new ControlPlaneServer(new ControlPlaneConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        dir.resolve("data"), null, "tunnels.example.test", 10), new IssuerUrlPolicy(true), Clock.systemUTC());
-    url = "http://127.0.0.1:" + server.start().getPort();
-    tokenFile = dir.resolve("data").resolve(AdminTokenFile.FILE_NAME);
+    cp = new AdminCliServer(dir.resolve("data"));
+    url = cp.url;
+    tokenFile = cp.tokenFile;
     org = json(ok(admin("org", "create", "--display-name", "Acme"))).get("id").asText();
     workspace = json(ok(admin("workspace", "create", "--org", org))).get("id").asText();
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    cp.close();
   }
 
   CliRun admin(String... args) {
-    String[] all = new String[args.length + 5];
-    all[0] = "admin";
-    System.arraycopy(args, 0, all, 1, args.length);
-    System.arraycopy(new String[] {"--url", url, "--token-file", tokenFile.toString()}, 0, all, args.length + 1, 4);
-    return CliRun.of(all);
+    return cp.admin(args);
   }
 
   static CliRun ok(CliRun run) {

@@ -3,12 +3,6 @@ package io.mcptunnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcptunnel.controlplane.api.AdminTokenFile;
-import io.mcptunnel.controlplane.api.ControlPlaneConfig;
-import io.mcptunnel.controlplane.api.ControlPlaneServer;
-import io.mcptunnel.controlplane.federation.IssuerUrlPolicy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,29 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code mcptunnel admin internal-client …} against a real control plane on loopback (embedded H2). */
 class AdminInternalClientCommandTest {
   @TempDir Path dir;
-  ControlPlaneServer server;
+  AdminCliServer cp;
   String url;
   Path tokenFile;
 
   @BeforeEach
   void start() {
-    server = new ControlPlaneServer(new ControlPlaneConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        dir.resolve("data"), null, "tunnels.example.test", 10), new IssuerUrlPolicy(true), Clock.systemUTC());
-    url = "http://127.0.0.1:" + server.start().getPort();
-    tokenFile = dir.resolve("data").resolve(AdminTokenFile.FILE_NAME);
+    cp = new AdminCliServer(dir.resolve("data"));
+    url = cp.url;
+    tokenFile = cp.tokenFile;
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    cp.close();
   }
 
   CliRun admin(String... args) {
-    String[] all = new String[args.length + 5];
-    all[0] = "admin";
-    System.arraycopy(args, 0, all, 1, args.length);
-    System.arraycopy(new String[] {"--url", url, "--token-file", tokenFile.toString()}, 0, all, args.length + 1, 4);
-    return CliRun.of(all);
+    return cp.admin(args);
   }
 
   @Test
