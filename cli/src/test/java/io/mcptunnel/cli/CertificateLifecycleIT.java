@@ -12,11 +12,15 @@ import io.mcptunnel.common.HostPort;
 import io.mcptunnel.connector.Connector;
 import io.mcptunnel.edge.server.EdgeServer;
 import io.mcptunnel.pki.Fingerprints;
+import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.proxy.ProxyServer;
 import io.mcptunnel.proxy.config.ProxyConfigParser;
 import io.mcptunnel.sample.SampleMcpServer;
+import io.mcptunnel.setup.DirectoryOutput;
 import io.mcptunnel.setup.RotateCa;
+import io.mcptunnel.setup.TunnelPki;
+import io.mcptunnel.testing.MutableClock;
 import io.mcptunnel.testing.TestPki;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -30,7 +34,9 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,6 +223,48 @@ class CertificateLifecycleIT extends SetupItSupport {
         rotateSeconds, duringRotation, load.successes.get() - atNewCaOnly, load.seconds());
     assertThat(load.failures.get()).as("failed calls, first ones: %s", load.firstFailures).isZero();
     assertThat(load.successes.get()).isGreaterThan(atNewCaOnly);
+  }
+
+  /**
+   * The caller's own safety net, without any trust wait: its CA list (cached, only the old CA) is
+   * outdated when the proxy switches to a certificate of a CA registered a moment ago. The refused
+   * handshake makes it ask the control plane again and open the session once more. The caller's
+   * clock stands still, so its cache would otherwise never expire.
+   */
+  @Test
+  void aSessionRefusedAgainstAnOutdatedCachedCaListIsRetriedWithFreshCas() throws Exception {
+    MutableClock clock = new MutableClock(Instant.now());
+    ControlPlaneTunnelCas cas = ControlPlaneTunnelCas.create(cp.base,
+        Files.readString(dir.resolve("caller.credential")), Optional.empty(), clock);
+    try (TunnelCaller frozen = TunnelCaller.start(new CallerSettings(
+        List.of(new HostPort("localhost", edge.callerAddress().getPort())),
+        CallerTls.edgeClient(Optional.of(dir.resolve("edge-ca.pem")), Optional.empty(), Optional.empty()),
+        TunnelParts.CALLER_KEY, cas, 1))) {
+      X509Certificate oldCa = cert("ca.crt");
+      frozen.openSession(host).get(10, TimeUnit.SECONDS).close(); // caches [old CA]
+
+      IssuedCertificate newCa = TunnelPki.newCa(domain);
+      cp.api("POST", "/v1/tunnels/" + tunnelId + "/certificates", tenant, ControlPlaneFixture.JSON.createObjectNode()
+          .put("ca_certificate_pem", PemFiles.toPem(newCa.certificate())).toString());
+      DirectoryOutput output = new DirectoryOutput(dir.resolve("out"));
+      Map<String, String> entries = new LinkedHashMap<>(output.read());
+      entries.putAll(TunnelPki.serverCertificate(newCa, domain, Duration.ofDays(1)));
+      double reloads = reloads();
+      output.write(entries);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> reloads() > reloads);
+      clock.advance(ControlPlaneTunnelCas.REFUSAL_REFRESH_AFTER);
+
+      Channel session = frozen.openSession(host).get(10, TimeUnit.SECONDS);
+      try {
+        X509Certificate served = (X509Certificate) session.pipeline().get(SslHandler.class).engine().getSession()
+            .getPeerCertificates()[0];
+        served.verify(newCa.certificate().getPublicKey());
+        assertThat(TunnelCaller.verifiedAgainst(session, List.of(oldCa, newCa.certificate()))
+            || TunnelCaller.verifiedAgainst(session, List.of(newCa.certificate(), oldCa))).isTrue();
+      } finally {
+        session.close();
+      }
+    }
   }
 
   double reloads() {
