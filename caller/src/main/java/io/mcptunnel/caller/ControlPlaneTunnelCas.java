@@ -53,6 +53,11 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
   public static final Duration NOT_FOUND_FRESH = Duration.ofSeconds(1);
   /** The oldest answer still used while the control plane cannot be asked. */
   public static final Duration FAIL_STATIC = Duration.ofMinutes(5);
+  /**
+   * The youngest cached answer a proxy certificate refusal drops: a younger one is as fresh as the
+   * control plane can tell, and a proxy whose certificate no CA signs cannot make every request ask.
+   */
+  public static final Duration REFUSAL_REFRESH_AFTER = Duration.ofSeconds(1);
   static final String PATH = "/internal/v1/caller/tunnel_cas";
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneTunnelCas.class);
@@ -69,7 +74,8 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
   private final Map<String, CompletableFuture<Optional<List<X509Certificate>>>> inFlight = new ConcurrentHashMap<>();
   private final AtomicBoolean outage = new AtomicBoolean();
 
-  private record Known(List<X509Certificate> cas, Instant fetchedAt) {}
+  /** {@code refused}: a proxy certificate was refused against it, so it is no longer fresh (but still fail-static). */
+  private record Known(List<X509Certificate> cas, Instant fetchedAt, boolean refused) {}
 
   private ControlPlaneTunnelCas(URI base, String credential, HttpClient http, Clock clock) {
     this.base = base;
@@ -130,7 +136,7 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
     String h = normalize(host);
     Instant now = clock.instant();
     Known known = cached(h, now);
-    if (known != null && younger(known.fetchedAt(), now, FRESH)) {
+    if (known != null && !known.refused() && younger(known.fetchedAt(), now, FRESH)) {
       return CompletableFuture.completedFuture(Optional.of(known.cas()));
     }
     Instant absent = notFound.get(h);
@@ -152,6 +158,29 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
       }
     });
     return mine;
+  }
+
+  /**
+   * Ends the freshness of the cached answer for {@code host} when it is the list the proxy's
+   * certificate was refused against and at least {@link #REFUSAL_REFRESH_AFTER} old: during a CA
+   * rotation the proxy may already serve a certificate of a CA registered after the answer was
+   * fetched. The answer stays for fail static: if the control plane cannot be asked, it is still used.
+   */
+  @Override
+  public void refused(String host, List<X509Certificate> cas) {
+    String h = normalize(host);
+    Instant now = clock.instant();
+    for (String candidate : suffixes(h)) {
+      Known k = byDomain.get(candidate);
+      if (k != null) {
+        if (!k.refused() && k.cas().equals(cas) && !younger(k.fetchedAt(), now, REFUSAL_REFRESH_AFTER)
+            && byDomain.replace(candidate, k, new Known(k.cas(), k.fetchedAt(), true))) {
+          LOG.atDebug().addKeyValue("domain", candidate)
+              .log("proxy certificate signed by no cached CA; asking the control plane again");
+        }
+        return;
+      }
+    }
   }
 
   private CompletableFuture<Optional<List<X509Certificate>>> ask(String host) {
@@ -201,7 +230,7 @@ public final class ControlPlaneTunnelCas implements TunnelCas {
           throw new TunnelCallException(502, "the control plane's answer for host " + host + " is unusable: "
               + bad.getMessage(), true);
         }
-        byDomain.put(domain, new Known(List.copyOf(cas), now));
+        byDomain.put(domain, new Known(List.copyOf(cas), now, false));
         notFound.remove(host);
         recovered();
         return Optional.of(List.copyOf(cas));

@@ -48,7 +48,16 @@ final class ProxyCertificateTrust extends X509ExtendedTrustManager {
     }
     ValidationResult r = ServerCertificateValidator.validate(chain[0], activeCas, host, Instant.now());
     if (!r.valid()) {
-      throw new CertificateException("proxy certificate refused: " + r.failure());
+      String message = "proxy certificate refused: " + r.failure();
+      throw ServerCertificateValidator.NOT_SIGNED_BY_REGISTERED_CA.equals(r.failure())
+          ? new UnknownIssuer(message) : new CertificateException(message);
+    }
+  }
+
+  /** The proxy's certificate is signed by none of the CAs it was checked against: possibly a newer CA. */
+  static final class UnknownIssuer extends CertificateException {
+    UnknownIssuer(String message) {
+      super(message);
     }
   }
 

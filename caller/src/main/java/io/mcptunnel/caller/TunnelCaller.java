@@ -131,8 +131,59 @@ public final class TunnelCaller implements AutoCloseable {
   /**
    * A new inner TLS session to {@code host} on {@code loop}, verified against {@code cas} (as
    * {@link #activeCas} gave them); call on that loop.
+   *
+   * <p>If the proxy's certificate is signed by none of {@code cas}, the list may simply be outdated:
+   * during a CA rotation the proxy switches to a certificate of a CA registered after the list was
+   * cached. The {@link TunnelCas} is told ({@link TunnelCas#refused}), the CAs are looked up once
+   * more, and if that answer differs the session is opened once more against it; an unchanged answer
+   * means the refusal stands. The retry lives here rather than in the gateway's session pool because
+   * every user of the library gets it, and it is a single bounded step: one extra lookup and at most
+   * one extra handshake, only for this one refusal.
    */
   public CompletableFuture<Channel> openSession(EventLoop loop, String host, List<X509Certificate> cas) {
+    CompletableFuture<Channel> result = new CompletableFuture<>();
+    open(loop, host, cas).whenComplete((session, e) -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause == null) {
+        result.complete(session);
+      } else if (!(cause instanceof UnknownIssuer)) {
+        result.completeExceptionally(cause);
+      } else {
+        onLoop(loop, result, () -> {
+          settings.cas().refused(host, cas);
+          activeCas(loop, host).whenComplete((fresh, lookupFailed) -> {
+            if (lookupFailed != null || fresh.equals(cas)) {
+              result.completeExceptionally(cause);
+              return;
+            }
+            open(loop, host, fresh).whenComplete((retried, failedAgain) -> {
+              if (failedAgain == null) {
+                result.complete(retried);
+              } else {
+                result.completeExceptionally(failedAgain instanceof CompletionException
+                    && failedAgain.getCause() != null ? failedAgain.getCause() : failedAgain);
+              }
+            });
+          });
+        });
+      }
+    });
+    return result;
+  }
+
+  private static void onLoop(EventLoop loop, CompletableFuture<?> result, Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException closing) {
+      result.completeExceptionally(new TunnelCallException(503, "the caller is shutting down", false));
+    }
+  }
+
+  private CompletableFuture<Channel> open(EventLoop loop, String host, List<X509Certificate> cas) {
     SslContext tls;
     try {
       tls = innerTls.computeIfAbsent(cas, TunnelCaller::contextFor);
@@ -184,7 +235,9 @@ public final class TunnelCaller implements AutoCloseable {
         done.complete(stream);
       } else {
         stream.close();
-        done.completeExceptionally(new TunnelCallException(502, handshakeFailure(f.cause()), true));
+        String reason = handshakeFailure(f.cause());
+        done.completeExceptionally(unknownIssuer(f.cause())
+            ? new UnknownIssuer(reason) : new TunnelCallException(502, reason, true));
       }
     });
     return done;
@@ -198,6 +251,22 @@ public final class TunnelCaller implements AutoCloseable {
       }
     }
     return "inner TLS handshake failed: " + cause.getMessage();
+  }
+
+  private static boolean unknownIssuer(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ProxyCertificateTrust.UnknownIssuer) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The proxy's certificate was refused because none of the CAs checked against signed it. */
+  static final class UnknownIssuer extends TunnelCallException {
+    UnknownIssuer(String message) {
+      super(502, message, true);
+    }
   }
 
   @Override

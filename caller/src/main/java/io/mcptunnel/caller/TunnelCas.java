@@ -18,4 +18,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface TunnelCas {
   CompletableFuture<Optional<List<X509Certificate>>> forHost(String host);
+
+  /**
+   * A proxy of {@code host} served a certificate signed by none of {@code cas}, an answer this source
+   * gave. A source that caches answers drops that one if it may be outdated (the tunnel may have
+   * registered a CA since), so the next {@link #forHost} asks again. Never blocks; by default nothing.
+   */
+  default void refused(String host, List<X509Certificate> cas) {}
 }

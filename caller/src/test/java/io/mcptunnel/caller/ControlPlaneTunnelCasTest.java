@@ -86,6 +86,47 @@ class ControlPlaneTunnelCasTest {
   }
 
   @Test
+  void aRefusalAgainstACachedAnswerMakesTheNextLookupAskAgain() throws Exception {
+    assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
+    // A CA rotation: the tunnel now has both CAs and the proxy serves a certificate of the new one.
+    cp.publish(ControlPlaneStandIn.live("tnl_1", DOMAIN, List.of(CA, OTHER_CA)));
+    clock.advance(ControlPlaneTunnelCas.REFUSAL_REFRESH_AFTER);
+    cas.refused("mcp." + DOMAIN, List.of(CA));
+    assertThat(lookup("files." + DOMAIN)).contains(List.of(CA, OTHER_CA));
+    assertThat(cp.requests).hasSize(2);
+    // The fresh answer is cached as usual.
+    assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA, OTHER_CA));
+    assertThat(cp.requests).hasSize(2);
+  }
+
+  @Test
+  void aRefusalKeepsAnAnswerThatIsTooYoungOrNotTheOneRefused() throws Exception {
+    assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
+    // Just fetched: as fresh as the control plane can tell; a proxy serving a certificate of no
+    // registered CA does not make every request ask again.
+    cas.refused("mcp." + DOMAIN, List.of(CA));
+    assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
+    clock.advance(ControlPlaneTunnelCas.REFUSAL_REFRESH_AFTER);
+    // A refusal against another list (a newer answer is cached) keeps the cached one.
+    cas.refused("mcp." + DOMAIN, List.of(OTHER_CA));
+    cas.refused("mcp.other.test", List.of(CA));
+    assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
+    assertThat(cp.requests).hasSize(1);
+  }
+
+  @Test
+  void aRefusedAnswerStillBridgesAnOutage() throws Exception {
+    assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
+    clock.advance(Duration.ofSeconds(2));
+    cas.refused("mcp." + DOMAIN, List.of(CA));
+    cp.failWith(503);
+    try (LogCapture log = new LogCapture(ControlPlaneTunnelCas.class)) {
+      assertThat(lookup("mcp." + DOMAIN)).contains(List.of(CA));
+    }
+    assertThat(cp.requests).hasSize(2);
+  }
+
+  @Test
   void overlappingLookupsOfAHostShareOneRequest() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     cp.holdRequestsUntil(gate);

@@ -71,10 +71,14 @@ class SetupCertificatesIT extends SetupItSupport {
     assertThat(active(id)).singleElement().satisfies(c -> assertThat(c.get("fingerprint").asText()).isEqualTo(newFingerprint));
     String newId = active(id).get(0).get("id").asText();
     assertThat(rotate.out().lines()).containsExactly(
-        "registered new CA " + newId + " (sha256 " + newFingerprint + "); callers now trust the old and the new CA",
+        "registered new CA " + newId + " (sha256 " + newFingerprint
+            + "); callers trust the old and the new CA once their CA lists refresh",
+        "waiting 15s for callers to trust the new CA",
         "wrote new ca.crt, ca.key, tls.crt, tls.key to " + out() + " (the proxy reloads its certificate)",
         "confirmed: tls.crt validates against the new CA, which is active",
+        "waiting 2m0s for proxies to serve the new certificate before archiving the old CA",
         "archived old CA " + oldId + " (sha256 " + Fingerprints.sha256Hex(oldCa) + ")");
+    assertThat(slept).containsExactly(java.time.Duration.ofSeconds(15), java.time.Duration.ofMinutes(2));
     assertThat(validates(cert("tls.crt"), newCa, domain)).isTrue();
     assertThat(validates(cert("tls.crt"), oldCa, domain)).isFalse();
     assertThat(files().get("tunnel-id")).isEqualTo(id);
@@ -94,6 +98,9 @@ class SetupCertificatesIT extends SetupItSupport {
     assertThat(keep.out()).contains("kept old CA " + oldId + "; archive it once every proxy serves the new certificate: "
         + "POST /v1/tunnels/" + id + "/certificates/" + oldId + "/archive");
     assertThat(active(id)).hasSize(2);
+    // Nothing is archived, so there is nothing to wait for after the switch.
+    assertThat(slept).containsExactly(java.time.Duration.ofSeconds(15));
+    assertThat(keep.out()).doesNotContain("for proxies to serve");
 
     Map<String, String> before = files();
     CliRun full = setup("rotate-ca", "--output", out());

@@ -39,6 +39,7 @@ abstract class SetupItSupport {
 
   ControlPlaneFixture.Tenant tenant;
   Map<String, String> env;
+  final List<java.time.Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
   String identityToken;
 
   @BeforeAll
@@ -63,12 +64,15 @@ abstract class SetupItSupport {
     env.put("ANTHROPIC_ORGANIZATION_ID", tenant.organization());
     env.put("ANTHROPIC_IDENTITY_TOKEN", identityToken);
     SetupCommand.environment = env::get;
+    // rotate-ca's waits are recorded, not slept.
+    SetupRotateCaCommand.sleeper = slept::add;
   }
 
   @AfterEach
   void restoreEnvironment() {
     SetupCommand.environment = System::getenv;
     SetupRenewCertCommand.clock = Clock.systemUTC();
+    SetupRotateCaCommand.sleeper = io.mcptunnel.setup.RotateCa.Sleeper.REAL;
   }
 
   CliRun setup(String... args) {

@@ -17,6 +17,9 @@ public final class ServerCertificateValidator {
   private static final int SAN_DNS_NAME = 2;
   private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
+  /** The failure when no registered CA issued the certificate (e.g. it comes from a CA registered since). */
+  public static final String NOT_SIGNED_BY_REGISTERED_CA = "not signed by any registered CA";
+
   private ServerCertificateValidator() {}
 
   /**
@@ -30,7 +33,7 @@ public final class ServerCertificateValidator {
       Instant now) {
     Optional<X509Certificate> issuer = directIssuer(server, registeredCas);
     if (issuer.isEmpty()) {
-      return ValidationResult.failed("not signed by any registered CA");
+      return ValidationResult.failed(NOT_SIGNED_BY_REGISTERED_CA);
     }
     return firstFailure(server, issuer.get(), requiredHost, now)
         .map(ValidationResult::failed)
