@@ -37,8 +37,8 @@ final class ControlPlaneFixture implements AutoCloseable {
   static final String ZONE = "tunnels.e2e.test";
   static final String AUDIENCE = "mcptunnel-e2e";
 
-  /** What onboarding produced: ids and the workload's access token. */
-  record Tenant(String organization, String workspace, String accessToken) {}
+  /** What onboarding produced: ids (the federation rule's too) and the workload's access token. */
+  record Tenant(String organization, String workspace, String accessToken, String rule) {}
 
   private final ControlPlaneConfig config;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -100,7 +100,7 @@ final class ControlPlaneFixture implements AutoCloseable {
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&")))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
-    return new Tenant(org, ws, JSON.readTree(exchanged.body()).get("access_token").asText());
+    return new Tenant(org, ws, JSON.readTree(exchanged.body()).get("access_token").asText(), rule);
   }
 
   /** Registers an internal client and writes its credential to {@code file}; returns the file. */
