@@ -83,8 +83,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     } catch (Exception e) {
       finished.set(true);
       quickstart.close();
-      throw e instanceof McptunnelException m ? new McptunnelException("quickstart: " + m.getMessage(), m)
-          : new McptunnelException("quickstart: " + e, e);
+      String where = "quickstart: step " + quickstart.currentStep() + " failed: ";
+      throw e instanceof McptunnelException m ? new McptunnelException(where + m.getMessage(), m)
+          : new McptunnelException(where + e, e);
     }
     String expected = "Hello, " + Quickstart.GREETED + "!";
     if (exit) {

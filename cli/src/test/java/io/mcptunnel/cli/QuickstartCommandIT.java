@@ -7,7 +7,9 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -92,6 +94,22 @@ class QuickstartCommandIT {
       assertThat(qs.stdout).contains("stopped");
       assertThat(ports).noneMatch(QuickstartCommandIT::listening);
       assertSecretsKept(dir, concat(qs.stdout, qs.stderr));
+    }
+  }
+
+  @Test
+  void aFailureWhileStartingStopsWhatWasStartedAndExitsOneWithOneLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ChildProcess qs = ChildProcess.mcptunnel(tmp, Map.of(), List.of("quickstart", "--exit",
+            "--dir", tmp.resolve("busy").toString(), "--gateway-port", Integer.toString(taken.getLocalPort())))) {
+      assertThat(qs.awaitExit(180)).as("stdout %s stderr %s", qs.stdout, qs.stderr).isEqualTo(1);
+      assertThat(qs.stdout).anyMatch(l -> l.startsWith("[7/9] connector: "));
+      assertThat(qs.stderr).hasSize(1);
+      assertThat(qs.stderr.get(0)).startsWith("mcptunnel: quickstart: step 8/9 failed: caller gateway: ")
+          .contains("--gateway-port");
+      Set<Integer> started = ports(qs.stdout);
+      started.remove(taken.getLocalPort());
+      assertThat(started).hasSizeGreaterThanOrEqualTo(5).noneMatch(QuickstartCommandIT::listening);
     }
   }
 

@@ -182,8 +182,13 @@ public final class Quickstart implements AutoCloseable {
         CallerTls.edgeClient(Optional.of(edgeCa), Optional.empty(), Optional.empty()), callerKey,
         ControlPlaneTunnelCas.create(cpUrl, Files.readString(callerCredential).trim(), Optional.empty(), clock), 2));
     add("caller", caller);
-    gateway = CallerGateway.start(caller, new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        options.gatewayPort()));
+    try {
+      gateway = CallerGateway.start(caller, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+          options.gatewayPort()));
+    } catch (McptunnelException e) {
+      throw new McptunnelException("caller gateway: " + e.getMessage()
+          + " (choose another port with --gateway-port, 0 for any free one)", e);
+    }
     CallerGateway started = gateway;
     add("caller gateway", () -> started.close(Duration.ZERO));
     step("caller gateway on http://%s (caller \"quickstart\", tunnel CAs from the control plane)",
@@ -193,6 +198,11 @@ public final class Quickstart implements AutoCloseable {
     String answer = callHello(GREETED);
     step("called hello {\"name\":\"%s\"} through the tunnel: %s", GREETED, answer);
     return answer;
+  }
+
+  /** The step that is running (or failed): one more than the steps completed. */
+  public synchronized String currentStep() {
+    return Math.min(step + 1, STEPS) + "/" + STEPS;
   }
 
   /** {@code http://127.0.0.1:PORT/<route>.<domain>/mcp}, for any MCP client. */
@@ -219,7 +229,7 @@ public final class Quickstart implements AutoCloseable {
     }
   }
 
-  private void step(String format, Object... args) {
+  private synchronized void step(String format, Object... args) {
     step++;
     out.printf("[%d/%d] %s%n", step, STEPS, String.format(format, args));
     out.flush();
