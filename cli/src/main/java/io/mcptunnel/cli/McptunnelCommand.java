@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Self-hostable MCP tunnel.",
     subcommands = {ProxyCommand.class, ConnectorCommand.class, EdgeCommand.class, CallerCommand.class,
-        CallCommand.class, ControlPlaneCommand.class, AdminCommand.class, PkiCommand.class, SetupCommand.class})
+        CallCommand.class, ControlPlaneCommand.class, AdminCommand.class, PkiCommand.class, SetupCommand.class,
+        QuickstartCommand.class})
 public final class McptunnelCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -58,7 +58,7 @@ public final class ProxyDemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.printf("""
         mcptunnel proxy demo
-          sample MCP server : %s/mcp (tools: echo, add)
+          sample MCP server : %s/mcp (tools: echo, add, hello)
           proxy listener    : ws://%s/  (inner TLS for mcp.%s; CA: %s)
           config            : %s
           admin             : http://%s/healthz  /readyz  /metrics

@@ -14,7 +14,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A small real MCP server (the MCP Java SDK, streamable HTTP on Jetty) with an {@code echo} tool
- * that returns its {@code message} argument and an {@code add} tool. Used by the demo and by tests.
+ * that returns its {@code message} argument, an {@code add} tool and a {@code hello} tool answering
+ * {@code Hello, <name>!}. Used by the demos ({@code proxy demo}, {@code quickstart}) and by tests.
  */
 public final class SampleMcpServer implements AutoCloseable {
   public static final String ENDPOINT = "/mcp";
@@ -56,10 +57,18 @@ public final class SampleMcpServer implements AutoCloseable {
           return McpSchema.CallToolResult.builder().addTextContent(Double.toString(sum)).build();
         })
         .build();
+    SyncToolSpecification hello = SyncToolSpecification.builder()
+        .tool(McpSchema.Tool.builder("hello", mapper, """
+                {"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""")
+            .description("Greets the given name")
+            .build())
+        .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
+            .addTextContent(greeting(req.arguments().get("name"))).build())
+        .build();
     McpSyncServer mcp = McpServer.sync(transport)
         .serverInfo("mcptunnel-sample-server", "1.0.0")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .tools(echo, add)
+        .tools(echo, add, hello)
         .build();
 
     Server jetty = new Server();
@@ -74,6 +83,11 @@ public final class SampleMcpServer implements AutoCloseable {
     jetty.setHandler(context);
     jetty.start();
     return new SampleMcpServer(jetty, mcp);
+  }
+
+  /** What the {@code hello} tool answers: {@code Hello, <name>!}. */
+  public static String greeting(Object name) {
+    return "Hello, " + name + "!";
   }
 
   public int port() {
