@@ -9,8 +9,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "proxy",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Run, check or demo the MCP proxy.",
-    subcommands = {ProxyRunCommand.class, ProxyCheckCommand.class, ProxyDemoCommand.class})
+    description = "Run, check or demo the MCP proxy, or suggest its allowed_ips.",
+    subcommands = {ProxyRunCommand.class, ProxyCheckCommand.class, ProxySuggestAllowedIpsCommand.class,
+        ProxyDemoCommand.class})
 public final class ProxyCommand implements Runnable {
   @Spec
   CommandSpec spec;

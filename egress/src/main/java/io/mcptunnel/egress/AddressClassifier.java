@@ -16,6 +16,10 @@ public final class AddressClassifier {
   private static final Ipv4Cidr MULTICAST = Ipv4Cidr.parse("224.0.0.0/4");
   private static final Ipv4Cidr RESERVED_AND_BROADCAST = Ipv4Cidr.parse("240.0.0.0/4");
 
+  private static final Ipv4Cidr LOOPBACK = Ipv4Cidr.parse("127.0.0.0/8");
+  private static final Ipv4Cidr LINK_LOCAL = Ipv4Cidr.parse("169.254.0.0/16");
+  private static final int METADATA = Ipv4Cidr.parse("169.254.169.254/32").network();
+
   private AddressClassifier() {}
 
   public static Verdict classify(InetAddress address, EgressPolicy policy) {
@@ -36,6 +40,28 @@ public final class AddressClassifier {
       }
     }
     return verdict(text, Reason.NOT_ALLOWED, policy);
+  }
+
+  /**
+   * Why the address is a hazardous upstream even when an allow list covers it (loopback,
+   * link-local including the cloud metadata address, or not unicast), or {@code null} when it is an
+   * ordinary address. The proxy refuses these under the default policy.
+   */
+  public static String hazard(Inet4Address address) {
+    int ip = Ipv4.toInt(address);
+    if (THIS_NETWORK.contains(ip) || MULTICAST.contains(ip) || RESERVED_AND_BROADCAST.contains(ip)) {
+      return "not a unicast address; the proxy always refuses it";
+    }
+    if (ip == METADATA) {
+      return "cloud metadata address";
+    }
+    if (LOOPBACK.contains(ip)) {
+      return "loopback address";
+    }
+    if (LINK_LOCAL.contains(ip)) {
+      return "link-local address";
+    }
+    return null;
   }
 
   static Verdict verdict(String address, Reason reason, EgressPolicy policy) {

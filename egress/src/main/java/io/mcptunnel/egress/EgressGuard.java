@@ -58,6 +58,28 @@ public final class EgressGuard {
     return checkAll(h, answers);
   }
 
+  /**
+   * The addresses {@code host} stands for, looked up once the way {@link #check} does (literals,
+   * including lenient IPv4 forms, without any lookup) but not classified. Empty when the name does
+   * not resolve or the literal is malformed.
+   */
+  public static List<InetAddress> lookup(String host, HostResolver resolver) {
+    String h = unbracket(host);
+    if (h.contains(":")) {
+      InetAddress v6 = ipv6Literal(h);
+      return v6 == null ? List.of() : List.of(v6);
+    }
+    if (Ipv4.looksLikeLiteral(h)) {
+      OptionalInt v4 = Ipv4.parseLenient(h);
+      return v4.isEmpty() ? List.of() : List.of(Ipv4.toAddress(v4.getAsInt()));
+    }
+    try {
+      return List.copyOf(resolver.resolve(h));
+    } catch (UnknownHostException e) {
+      return List.of();
+    }
+  }
+
   private Resolution checkAll(String host, List<InetAddress> addresses) {
     List<InetAddress> allowed = new ArrayList<>(addresses.size());
     for (InetAddress a : addresses) {
