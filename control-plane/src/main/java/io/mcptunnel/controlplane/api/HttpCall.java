@@ -136,6 +136,14 @@ final class HttpCall {
     Content.Sink.write(response, true, body.toString(), callback);
   }
 
+  /**
+   * Asks for the connection to be closed after this answer, so the client's next request opens a
+   * new one (and reaches whatever now listens) instead of going to a server that is stopping.
+   */
+  void closeConnectionAfter() {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+  }
+
   /** A non-JSON answer, e.g. the audit export as JSON lines. */
   void sendText(int status, String contentType, String body) {
     response.setStatus(status);

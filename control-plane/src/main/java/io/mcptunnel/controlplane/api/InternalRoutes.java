@@ -65,6 +65,13 @@ final class InternalRoutes {
   private void tunnelState(HttpCall call) {
     long after = number(call, "after", Long.MAX_VALUE);
     long wait = number(call, "wait", MAX_WAIT_SECONDS);
+    if (watcher.closed()) {
+      // Stopping: an edge that polled again on its kept-alive connection is told to go elsewhere
+      // (a restarted or another node) rather than loop here or wait on a server going away.
+      call.closeConnectionAfter();
+      call.sendError(new ApiError(503, ApiError.API_ERROR, "server shutting down"), true);
+      return;
+    }
     TunnelState.Batch batch = feed.changesSince(after);
     if (batch.reset() || !batch.tunnels().isEmpty() || batch.version() > after || wait == 0) {
       call.send(200, json(batch), true);
@@ -72,6 +79,9 @@ final class InternalRoutes {
     }
     watcher.whenAfter(after, Duration.ofSeconds(wait)).thenRunAsync(() -> {
       try {
+        if (watcher.closed()) {
+          call.closeConnectionAfter(); // answered by close(): the next poll must not come back here
+        }
         call.send(200, json(feed.changesSince(after)), true);
       } catch (RuntimeException e) {
         // The server may be closing under us; the edge retries, so a 500 is enough.
@@ -80,6 +90,7 @@ final class InternalRoutes {
       }
     }, executor).exceptionally(e -> {
       // The pool refused the task (stopping): answer from here rather than leave the request hanging.
+      call.closeConnectionAfter();
       call.sendError(new ApiError(503, ApiError.API_ERROR, "server shutting down"), true);
       return null;
     });

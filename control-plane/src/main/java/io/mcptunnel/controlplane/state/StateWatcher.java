@@ -68,6 +68,11 @@ public final class StateWatcher implements AutoCloseable {
     notifyAll();
   }
 
+  /** Whether {@link #close()} has begun: this instance is going away. */
+  public synchronized boolean closed() {
+    return closed;
+  }
+
   /** The last version read; -1 before the first. */
   public synchronized long seen() {
     return seen;

@@ -76,6 +76,8 @@ class InternalApiTwoInstancesPostgresTest {
       HttpResponse<String> r = poll.get(5, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(ApiFixture.JSON.readTree(r.body()).get("tunnels")).isEmpty();
+      // The edge's next poll must open a new connection, not come back to the server going away.
+      assertThat(r.headers().firstValue("connection")).hasValue("close");
     } catch (ExecutionException e) {
       // The connection went down with the server: also an answer the edge handles (it retries).
       assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
