@@ -14,6 +14,7 @@ import java.util.Optional;
  * value of this type has passed every startup rule.
  *
  * @param routes route key (bare subdomain or full host name, lower case) to upstream
+ * @param policies route key to its policy; routes without one are absent
  */
 public record ProxyConfig(
     HostPort listenAddr,
@@ -27,7 +28,8 @@ public record ProxyConfig(
     Map<String, Upstream> routes,
     EgressPolicy egressPolicy,
     Optional<Path> upstreamCaFile,
-    boolean includeSystemCas) {
+    boolean includeSystemCas,
+    Map<String, RoutePolicy> policies) {
 
   public enum LogLevel { DEBUG, INFO, WARN, ERROR }
 
@@ -35,6 +37,12 @@ public record ProxyConfig(
 
   public ProxyConfig {
     routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+  }
+
+  /** The policy of a route (by its key), {@link RoutePolicy#NONE} when it has none. */
+  public RoutePolicy policy(String route) {
+    return policies.getOrDefault(route, RoutePolicy.NONE);
   }
 
   public boolean hasTlsUpstreams() {
@@ -66,6 +74,19 @@ public record ProxyConfig(
       out.append("  tls:\n");
       upstreamCaFile.ifPresent(f -> out.append("    ca_file: ").append(f).append('\n'));
       out.append("    include_system_cas: ").append(includeSystemCas).append('\n');
+    }
+    if (!policies.isEmpty()) {
+      out.append("policies:\n");
+      policies.forEach((route, p) -> {
+        out.append("  ").append(route).append(":\n");
+        p.allowedTools().ifPresent(t -> out.append("    allowed_tools: ").append(t.stream().sorted().toList()).append('\n'));
+        if (p.requireAuthorization()) {
+          out.append("    require_authorization: true\n");
+        }
+        p.rateLimit().ifPresent(r -> out.append("    rate_limit: {requests_per_second: ")
+            .append(r.requestsPerSecond()).append(", burst: ").append(r.burst()).append("}\n"));
+        p.maxRequestBytes().ifPresent(m -> out.append("    max_request_bytes: ").append(m).append('\n'));
+      });
     }
     return out.toString();
   }

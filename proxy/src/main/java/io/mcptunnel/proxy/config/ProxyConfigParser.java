@@ -29,7 +29,7 @@ public final class ProxyConfigParser {
   public static final String DEFAULT_ADMIN_ADDR = "127.0.0.1:8081";
 
   private static final Set<String> TOP = Set.of("listen_addr", "admin_addr", "log_level", "log_format",
-      "shutdown_timeout", "tunnel_domain", "tls", "routes", "upstream");
+      "shutdown_timeout", "tunnel_domain", "tls", "routes", "upstream", "policies");
   private static final Set<String> TLS = Set.of("cert_file", "key_file");
   private static final Set<String> UPSTREAM = Set.of("allowed_ips", "disable_ip_validation", "tls");
   private static final Set<String> UPSTREAM_TLS = Set.of("ca_file", "include_system_cas");
@@ -76,8 +76,9 @@ public final class ProxyConfigParser {
             + "upstream.tls.ca_file or upstream.tls.include_system_cas: true");
       }
     });
+    Map<String, RoutePolicy> policies = RoutePolicies.parse(Y, root.get("policies"), routes.keySet());
     return new ProxyConfig(listen, admin, level, format, shutdown, domain, cert, key, routes, policy,
-        caFile, systemCas);
+        caFile, systemCas, policies);
   }
 
   private static Map<String, Upstream> routes(JsonNode node, Optional<String> domain) {

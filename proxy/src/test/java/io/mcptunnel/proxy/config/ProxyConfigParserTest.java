@@ -65,12 +65,59 @@ class ProxyConfigParserTest {
       "routes:\\n  a.example: http://10.0.0.5:9000\\nupstream:\\n  tls:\\n    ca: x\\n| unknown field \"upstream.tls.ca\"",
       "routes: {}\\n| at least one route",
       "routes:\\n  a.example: http://10.0.0.5:9000\\nlisten_addr: 8080\\n| listen_addr",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  b.example: {require_authorization: true}\\n| policies.b.example: no such route",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {allowed_tool: [x]}\\n| unknown field \"policies.a.example.allowed_tool\"",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {allowed_tools: echo}\\n| policies.a.example.allowed_tools: cannot unmarshal",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {rate_limit: {burst: 3}}\\n| policies.a.example.rate_limit.requests_per_second is required",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {rate_limit: {requests_per_second: 0}}\\n| is not a positive number",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {rate_limit: {requests_per_second: 5, burst: 0.5}}\\n| policies.a.example.rate_limit.burst",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {rate_limit: {rps: 5}}\\n| unknown field \"policies.a.example.rate_limit.rps\"",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {max_request_bytes: -1}\\n| policies.a.example.max_request_bytes",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {max_request_bytes: 1MB}\\n| is not a positive whole number of bytes",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies:\\n  a.example: {require_authorization: yes please}\\n| policies.a.example.require_authorization",
+      "routes:\\n  a.example: http://10.0.0.5:9000\\npolicies: [a.example]\\n| policies: cannot unmarshal",
   })
   void refusals(String extra, String phrase) {
     String yaml = config(extra.replace("\\n", "\n"));
     assertThatThrownBy(() -> ProxyConfigParser.parse(yaml, "t"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(phrase);
+  }
+
+  @Test
+  void policiesAreReadPerRouteAndAbsentOnesChangeNothing() {
+    ProxyConfig c = ProxyConfigParser.parse(config("""
+        tunnel_domain: t.example
+        routes:
+          echo: http://10.0.0.5:9000
+          Docs: http://10.0.0.6:9000
+          open: http://10.0.0.7:9000
+        policies:
+          echo:
+            allowed_tools: [echo, add]
+            require_authorization: true
+            rate_limit: {requests_per_second: 2.5, burst: 10}
+            max_request_bytes: 65536
+          DOCS:
+            rate_limit: {requests_per_second: 3.2}
+            allowed_tools: []
+        """), "t");
+    RoutePolicy echo = c.policy("echo");
+    assertThat(echo.allowedTools()).contains(java.util.Set.of("echo", "add"));
+    assertThat(echo.toolAllowed("add")).isTrue();
+    assertThat(echo.toolAllowed("delete_everything")).isFalse();
+    assertThat(echo.requireAuthorization()).isTrue();
+    assertThat(echo.rateLimit()).contains(new RoutePolicy.RateLimit(2.5, 10));
+    assertThat(echo.maxRequestBytes()).hasValue(65536);
+    RoutePolicy docs = c.policy("docs");
+    assertThat(docs.rateLimit()).contains(new RoutePolicy.RateLimit(3.2, 4));
+    assertThat(docs.toolAllowed("anything")).isFalse();
+    assertThat(docs.requireAuthorization()).isFalse();
+    assertThat(c.policy("open")).isEqualTo(RoutePolicy.NONE);
+    assertThat(c.policy("open").toolAllowed("anything")).isTrue();
+    assertThat(c.describe()).contains("policies:\n  echo:\n    allowed_tools: [add, echo]\n"
+        + "    require_authorization: true\n    rate_limit: {requests_per_second: 2.5, burst: 10}\n"
+        + "    max_request_bytes: 65536\n");
   }
 
   @Test
