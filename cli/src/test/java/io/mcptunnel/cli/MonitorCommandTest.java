@@ -125,6 +125,16 @@ class MonitorCommandTest {
   }
 
   @Test
+  void anEndpointThatCannotBeScrapedIsOneAlertAfterTheConsecutiveFailures() {
+    int closed = ProxyFiles.freePort();
+    Run r = monitor("", "--metrics", "proxy=http://127.0.0.1:" + closed + "/metrics", "--interval", "100ms",
+        "--scrape-failures", "3", "--for", "2s");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out().lines()).singleElement().asString().endsWith(" WARNING scrape-failure [proxy] 3 consecutive "
+        + "metrics scrapes failed (threshold 3): scrape http://127.0.0.1:" + closed + " failed: connection refused");
+  }
+
+  @Test
   void badInputIsOneLineAndTheRightExitCode() throws Exception {
     Run nothing = monitor("", "--once");
     assertThat(nothing.exit()).isEqualTo(1);

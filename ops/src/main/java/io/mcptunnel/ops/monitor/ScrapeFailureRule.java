@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * A metrics endpoint that failed {@code threshold} scrapes in a row: the monitor is blind to that
  * component (it is down, or its admin port moved). It alerts once per run of failures; a success
- * starts the count again. The example carries the last failure's reason.
+ * starts the count again. The summary carries the last failure's reason.
  */
 final class ScrapeFailureRule implements Rule {
   static final String NAME = "scrape-failure";
@@ -46,7 +46,7 @@ final class ScrapeFailureRule implements Rule {
     String summary = n + " consecutive metrics scrapes failed (threshold " + threshold + "): "
         + s.example().msg();
     return List.of(new Alert(now, NAME, Severity.WARNING, s.source(), summary, n, threshold,
-        n + " scrapes", since.get(s.source()), Alert.example(s.example())));
+        n + " scrapes", since.get(s.source()), null));
   }
 
   @Override
