@@ -70,28 +70,7 @@ class MonitorCommandIT {
 
   @Test
   void steadyTrafficIsQuietAndEachPlantedAnomalyIsReportedWithWhy() throws Exception {
-    TestPki pki = TestPki.create("monitor CA");
-    TestPki.write(pki.server("echo.mcp.test", "db.mcp.test"), dir.resolve("tls.crt"), dir.resolve("tls.key"));
-    upstream = HttpTestServer.start("127.0.0.1");
-    int listen = ProxyFiles.freePort();
-    int admin = ProxyFiles.freePort();
-    Path config = Files.writeString(dir.resolve("config.yaml"), """
-        listen_addr: "127.0.0.1:%d"
-        admin_addr: "127.0.0.1:%d"
-        tunnel_domain: mcp.test
-        tls:
-          cert_file: %s
-          key_file: %s
-        routes:
-          echo: http://127.0.0.1:%d
-          db: http://127.0.0.2:9
-        upstream:
-          allowed_ips: [127.0.0.1/32]
-        """.formatted(listen, admin, dir.resolve("tls.crt"), dir.resolve("tls.key"), upstream.port()));
-    Path proxyLog = dir.resolve("proxy.log");
-    proxy = new ProcessBuilder(java("proxy", "run", "--config", config.toString()))
-        .directory(dir.toFile()).redirectOutput(proxyLog.toFile()).redirectErrorStream(true).start();
-    awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"));
+    Path proxyLog = startProxy();
 
     URI hook = startReceiver();
     monitor = ChildProcess.mcptunnel(dir, Map.of(), List.of("monitor",
@@ -143,6 +122,64 @@ class MonitorCommandIT {
     assertThat(posted.get("first_seen").asText()).isNotBlank();
     assertThat(posted.get("example").get("route").asText()).isEqualTo("db");
     assertThat(monitor.stderr).containsExactly("monitor: watching 1 log and 1 metrics endpoint");
+  }
+
+  private TestPki pki;
+  private int listen;
+  private int admin;
+
+  /** A real {@code mcptunnel proxy run} with routes echo (allowed) and db (refused), its stdout in proxy.log. */
+  private Path startProxy() throws Exception {
+    pki = TestPki.create("monitor CA");
+    TestPki.write(pki.server("echo.mcp.test", "db.mcp.test"), dir.resolve("tls.crt"), dir.resolve("tls.key"));
+    upstream = HttpTestServer.start("127.0.0.1");
+    listen = ProxyFiles.freePort();
+    admin = ProxyFiles.freePort();
+    Path config = Files.writeString(dir.resolve("config.yaml"), """
+        listen_addr: "127.0.0.1:%d"
+        admin_addr: "127.0.0.1:%d"
+        tunnel_domain: mcp.test
+        tls:
+          cert_file: %s
+          key_file: %s
+        routes:
+          echo: http://127.0.0.1:%d
+          db: http://127.0.0.2:9
+        upstream:
+          allowed_ips: [127.0.0.1/32]
+        """.formatted(listen, admin, dir.resolve("tls.crt"), dir.resolve("tls.key"), upstream.port()));
+    Path proxyLog = dir.resolve("proxy.log");
+    proxy = new ProcessBuilder(java("proxy", "run", "--config", config.toString()))
+        .directory(dir.toFile()).redirectOutput(proxyLog.toFile()).redirectErrorStream(true).start();
+    awaitReady(URI.create("http://127.0.0.1:" + admin + "/readyz"));
+    return proxyLog;
+  }
+
+  @Test
+  void aRequestRateSpikeAfterSteadyTrafficIsReportedOnce() throws Exception {
+    Path proxyLog = startProxy();
+    // Short windows so the test takes seconds: baseline learned over 20s, alerts after 6s.
+    monitor = ChildProcess.mcptunnel(dir, Map.of(), List.of("monitor", "--log", "proxy=" + proxyLog,
+        "--rate-window", "2s", "--rate-baseline", "20s", "--rate-warmup", "6s", "--rate-min", "5",
+        "--rate-factor", "4", "--for", "3m"));
+    monitor.awaitLine(l -> l.equals("monitor: watching 1 log and 0 metrics endpoints"), 30);
+
+    InetSocketAddress proxyAddress = new InetSocketAddress("127.0.0.1", listen);
+    try (TestCaller echo = TestCaller.connect(callers, proxyAddress, "echo.mcp.test", pki.clientContext())) {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(9);
+      while (System.nanoTime() < end) {
+        assertThat(echo.call(HttpMethod.GET, "/headers", Map.of(), null).status()).isEqualTo(200);
+        Thread.sleep(250); // pacing steady traffic at about 4 requests/s, not waiting for a condition
+      }
+      assertThat(monitor.stdout).as("no alert on steady traffic; stderr %s", monitor.stderr).isEmpty();
+      for (int i = 0; i < 300; i++) {
+        echo.call(HttpMethod.GET, "/headers", Map.of(), null);
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> !monitor.stdout.isEmpty());
+    assertThat(monitor.stdout).singleElement().asString().matches("\\S+ WARNING request-rate-spike \\[proxy\\] "
+        + "request rate \\d+\\.\\d\\d/s over 2s is above 4\\.0 x the baseline \\d+\\.\\d\\d/s "
+        + "\\(learned over 20s; minimum rate 5\\.00/s\\); example: msg=request .* route=echo status=200 .*");
   }
 
   private static List<String> alertsOf(List<String> stdout) {

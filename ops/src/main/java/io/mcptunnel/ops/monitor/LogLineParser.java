@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Parses a line as mcptunnel's JSON format ({@code time, level, logger, msg, key-values, error}) or
  * its text format ({@code time LEVEL logger msg key=value ...}). In the text format the message is
  * not delimited, so it runs up to the first {@code key=value} pair; that is enough to recognise
- * every message the rules key on. Anything else (a stack trace line, a banner) is no event.
+ * every message the rules key on (none of them contains {@code =}). Anything else (a stack trace line, a banner) is no event.
  */
 public final class LogLineParser {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,24 +60,18 @@ public final class LogLineParser {
     if (!head.matches()) {
       return Optional.empty();
     }
+    // The message is not delimited: it runs up to the first " key=value"; the pairs follow.
     String rest = " " + head.group(4);
     Matcher pair = PAIR.matcher(rest);
     Map<String, String> fields = new LinkedHashMap<>();
     int msgEnd = rest.length();
-    int from = 0;
-    while (pair.find(from)) {
-      // Pairs must run to the end of the line; an '=' inside the message is not a pair.
-      if (!rest.substring(pair.end()).isEmpty() && !rest.substring(pair.end()).startsWith(" ")) {
-        from = pair.start() + 1;
-        continue;
-      }
+    while (pair.find()) {
       if (fields.isEmpty()) {
         msgEnd = pair.start();
       }
       fields.put(pair.group(1), unquote(pair.group(2)));
-      from = pair.end();
     }
-    return Optional.of(new LogEvent(head.group(1), head.group(2), rest.substring(1, Math.max(1, msgEnd)).strip(), fields));
+    return Optional.of(new LogEvent(head.group(1), head.group(2), rest.substring(0, msgEnd).strip(), fields));
   }
 
   private static String unquote(String v) {
