@@ -74,40 +74,48 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--burst", paramLabel = "N", description = "WARN/ERROR lines per source in --burst-window (default 10, 0 off).")
   Integer burst;
 
-  @Option(names = "--burst-window", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--burst-window", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "Window of --burst (default 1m).")
   Duration burstWindow;
 
   @Option(names = "--rate-factor", paramLabel = "X", description = "Alert when the request rate exceeds X times its baseline (default 5, 0 off).")
   Double rateFactor;
 
-  @Option(names = "--rate-window", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--rate-window", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "Short window the current request rate is measured over (default 1m).")
   Duration rateWindow;
 
-  @Option(names = "--rate-baseline", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--rate-baseline", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "Time constant of the learned baseline (default 30m).")
   Duration rateBaseline;
 
-  @Option(names = "--rate-warmup", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--rate-warmup", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "No rate alert before the monitor ran this long (default 10m).")
   Duration rateWarmup;
 
-  @Option(names = "--rate-min", paramLabel = "PER_SECOND")
+  @Option(names = "--rate-min", paramLabel = "PER_SECOND",
+      description = "No rate alert below this many requests/s (default 1).")
   Double rateMin;
 
   @Option(names = "--ip-refusals", paramLabel = "N", description = "IP-validation refusals in --ip-window (default 1, 0 off).")
   Integer ipRefusals;
 
-  @Option(names = "--ip-window", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--ip-window", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "Window of --ip-refusals (default 5m).")
   Duration ipWindow;
 
   @Option(names = "--tls-failures", paramLabel = "N", description = "TLS handshake failures in --tls-window (default 5, 0 off).")
   Integer tlsFailures;
 
-  @Option(names = "--tls-window", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--tls-window", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "Window of --tls-failures (default 1m).")
   Duration tlsWindow;
 
   @Option(names = "--token-rejections", paramLabel = "N", description = "Rejected connector tokens in --token-window (default 1, 0 off).")
   Integer tokenRejections;
 
-  @Option(names = "--token-window", paramLabel = "DURATION", converter = GoDurationConverter.class)
+  @Option(names = "--token-window", paramLabel = "DURATION", converter = GoDurationConverter.class,
+      description = "Window of --token-rejections (default 5m).")
   Duration tokenWindow;
 
   @Option(names = "--scrape-failures", paramLabel = "N", description = "Consecutive failed scrapes before an alert (default 3, 0 off).")
