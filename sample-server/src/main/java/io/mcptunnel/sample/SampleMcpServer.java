@@ -126,7 +126,14 @@ public final class SampleMcpServer implements AutoCloseable {
       protect(context, holder, oauth);
     }
     jetty.setHandler(context);
-    jetty.start();
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      // e.g. the port is taken: release what was built, so the caller can report and exit cleanly.
+      mcp.close();
+      jetty.stop();
+      throw e;
+    }
     return new SampleMcpServer(jetty, mcp);
   }
 
