@@ -90,4 +90,27 @@ class SampleServerCommandIT {
     child.sigterm();
     assertThat(child.awaitExit(20)).as("exit code; stderr: %s", child.stderr).isZero();
   }
+
+  @Test
+  void theTypeScriptSdkClientDoesTheOauthFlowItself() throws Exception {
+    Path nodeDir = Path.of(System.getProperty("user.dir")).resolve("src/test/node").toAbsolutePath();
+    assertThat(nodeDir.resolve("node_modules/@modelcontextprotocol/sdk")).as("run npm ci in %s", nodeDir).isDirectory();
+    issuer = TestOidcIssuer.start(Clock.systemUTC());
+    issuer.registerClient("ts-client", "ts-secret", "mcp:tools");
+    int port = ProxyFiles.freePort();
+    String resource = "http://127.0.0.1:" + port + "/mcp";
+    child = ChildProcess.mcptunnel(dir, Map.of(), List.of("sample-server", "--listen", "127.0.0.1:" + port,
+        "--oauth-issuer", issuer.issuer(), "--oauth-jwks-url", issuer.jwksUri().toString(), "--resource", resource));
+    child.awaitLine(l -> l.equals("Ctrl-C stops it."), 30);
+
+    try (ChildProcess client = ChildProcess.start(nodeDir, Map.of("OAUTH_CLIENT_SECRET", "ts-secret"),
+        List.of("node", "oauth-client.mjs", resource, "ts-client", issuer.issuer(), "hello over oauth"))) {
+      assertThat(client.awaitExit(60)).as("client stderr: %s", client.stderr).isZero();
+      assertThat(client.stdout).containsExactly(
+          "{\"tools\":[\"echo\",\"add\",\"hello\",\"whoami\"],\"echo\":\"hello over oauth\",\"whoami\":\"ts-client\"}");
+    }
+    // The SDK asked for a token bound to this server (RFC 8707), with the scope it was configured with.
+    assertThat(issuer.tokenRequests()).containsExactly(
+        new TestOidcIssuer.TokenRequest("ts-client", List.of(resource), "mcp:tools"));
+  }
 }
