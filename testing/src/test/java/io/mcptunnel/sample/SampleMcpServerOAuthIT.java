@@ -168,6 +168,14 @@ class SampleMcpServerOAuthIT {
   }
 
   @Test
+  void unknownKeyIdsAreRefusedEvenWhenTheKeyRefreshIsRateLimited() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertInvalid(issuer.token("mcp-client", resource).claim("scope", "mcp:tools").keyId("no-such-key-" + i)
+          .sign(JWSAlgorithm.RS256), "no published key matches the token");
+    }
+  }
+
+  @Test
   void aValidTokenWithoutTheScopeAnswers403() throws Exception {
     OAuthClientFlow.Discovery d = flow.discover(mcpUrl, null);
     String token = flow.accessToken(d, "reader", "client-secret-2", null);

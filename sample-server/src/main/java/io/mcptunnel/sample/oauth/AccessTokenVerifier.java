@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -86,6 +87,9 @@ public final class AccessTokenVerifier {
       claims = processor.process(signed, null);
     } catch (BadJWSException e) {
       return new TokenVerdict.Rejected(TokenRejection.BAD_SIGNATURE);
+    } catch (RateLimitReachedException e) {
+      // An unknown kid asks for a key refresh; within the rate limit there is none, so no key matches.
+      return new TokenVerdict.Rejected(TokenRejection.UNKNOWN_KEY);
     } catch (BadJOSEException e) {
       return new TokenVerdict.Rejected(TokenRejection.UNKNOWN_KEY);
     } catch (JOSEException e) {
