@@ -69,7 +69,7 @@ class SampleMcpServerOAuthIT {
   }
 
   @Test
-  void otherSchemesAndPathsAreRefusedToo() throws Exception {
+  void everyPathOfTheMcpServletNeedsAToken() throws Exception {
     HttpResponse<String> get = flow.get(URI.create("http://127.0.0.1:" + server.port() + "/mcp/../mcp"));
     assertThat(get.statusCode()).isEqualTo(401);
     HttpResponse<String> other = flow.get(URI.create("http://127.0.0.1:" + server.port() + "/anything"));
