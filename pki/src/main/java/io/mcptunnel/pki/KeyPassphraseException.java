@@ -15,7 +15,8 @@ public final class KeyPassphraseException extends PkiException {
     this.missing = missing;
   }
 
-  static KeyPassphraseException missing(String source) {
+  /** No passphrase was given for the encrypted key {@code source}. */
+  public static KeyPassphraseException missing(String source) {
     return new KeyPassphraseException(source + " is encrypted and no passphrase was given",
         source, true, null);
   }
