@@ -20,7 +20,7 @@ final class CaKeyPassphraseOption {
   static final String ENV_FILE = "MCPTUNNEL_CA_KEY_PASSPHRASE_FILE";
 
   @Option(names = OPTION, paramLabel = "FILE",
-      description = "Encrypt / decrypt ca.key with the passphrase on this file's first line (mode 0600 or 0400;"
+      description = "Encrypt / decrypt ca.key with the passphrase in this file (mode 0600 or 0400;"
           + " one trailing newline is ignored). Or set " + ENV + " or " + ENV_FILE + ".")
   Path file;
 

@@ -45,7 +45,7 @@ public final class KeyPassphrase implements AutoCloseable {
   }
 
   /**
-   * The first line of {@code file}, without its line ending. The file must not be readable or
+   * The content of {@code file} without one trailing line ending. The file must not be readable or
    * writable by group or others (a passphrase everyone can read protects nothing).
    *
    * @throws PkiException naming the file and, for a refused mode, the mode
