@@ -24,6 +24,9 @@ public final class PkiCreateCaCommand implements Callable<Integer> {
   @Mixin
   PkiOutputFiles files;
 
+  @Mixin
+  CaKeyPassphraseOption caKeyPassphrase;
+
   @Option(names = "--common-name", paramLabel = "NAME", defaultValue = "mcptunnel tunnel CA",
       description = "Subject CN of the CA (default: ${DEFAULT-VALUE}).")
   String commonName;
@@ -41,8 +44,10 @@ public final class PkiCreateCaCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     files.checkWritable();
-    IssuedCertificate ca = TunnelCertificates.newCa(commonName, keyType, duration);
-    files.write(ca, "CA", spec.commandLine().getOut());
-    return 0;
+    return caKeyPassphrase.with(passphrase -> {
+      IssuedCertificate ca = TunnelCertificates.newCa(commonName, keyType, duration);
+      files.write(ca, "CA", passphrase, spec.commandLine().getOut());
+      return 0;
+    });
   }
 }

@@ -33,6 +33,9 @@ public final class PkiIssueServerCertCommand implements Callable<Integer> {
   @Option(names = "--ca-key", required = true, paramLabel = "FILE", description = "The CA's private key (PEM).")
   Path caKey;
 
+  @Mixin
+  CaKeyPassphraseOption caKeyPassphrase;
+
   @Option(names = "--domain", required = true, paramLabel = "DOMAIN",
       description = "The tunnel domain; the certificate names it and *.DOMAIN.")
   String domain;
@@ -56,7 +59,8 @@ public final class PkiIssueServerCertCommand implements Callable<Integer> {
     // Every cheap check first: names, existing files, the CA; only then the (slow) key.
     TunnelCertificates.serverNames(domain, extraNames);
     files.checkWritable();
-    IssuedCertificate ca = TunnelCertificates.loadCa(caCert, caKey);
+    // tls.key is never encrypted: the proxy must read it unattended.
+    IssuedCertificate ca = caKeyPassphrase.with(passphrase -> TunnelCertificates.loadCa(caCert, caKey, passphrase));
     IssuedCertificate server =
         TunnelCertificates.newServerCertificate(ca, domain, extraNames, keyType, duration);
     files.write(server, "server", spec.commandLine().getOut());

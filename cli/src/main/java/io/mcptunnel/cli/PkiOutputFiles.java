@@ -3,6 +3,7 @@ package io.mcptunnel.cli;
 import io.mcptunnel.common.McptunnelException;
 import io.mcptunnel.pki.Fingerprints;
 import io.mcptunnel.pki.IssuedCertificate;
+import io.mcptunnel.pki.KeyPassphrase;
 import io.mcptunnel.pki.TunnelCertificates;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,9 +38,15 @@ final class PkiOutputFiles {
 
   /** Writes both files and prints what was written; never the key itself. */
   void write(IssuedCertificate issued, String what, PrintWriter out) {
-    TunnelCertificates.write(issued, certOut, keyOut, force);
+    write(issued, what, null, out);
+  }
+
+  /** {@link #write(IssuedCertificate, String, PrintWriter)}, the key encrypted unless {@code passphrase} is null. */
+  void write(IssuedCertificate issued, String what, KeyPassphrase passphrase, PrintWriter out) {
+    TunnelCertificates.write(issued, certOut, keyOut, force, passphrase);
     out.printf("%s certificate: %s%n", what, certOut);
-    out.printf("%s key:         %s (mode 0600, keep it private)%n", what, keyOut);
+    out.printf("%s key:         %s (mode 0600, %s)%n", what, keyOut,
+        passphrase == null ? "keep it private" : "encrypted with the passphrase");
     out.printf("subject:             %s%n", issued.certificate().getSubjectX500Principal().getName());
     out.printf("SHA-256 fingerprint: %s%n", Fingerprints.sha256Hex(issued.certificate()));
     out.printf("expires:             %s%n", issued.certificate().getNotAfter().toInstant());

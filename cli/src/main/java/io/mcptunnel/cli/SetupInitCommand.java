@@ -25,6 +25,9 @@ final class SetupInitCommand implements Callable<Integer> {
   @Mixin
   SetupCommand.OutputOption output;
 
+  @Mixin
+  CaKeyPassphraseOption caKeyPassphrase;
+
   @Option(names = "--tunnel-id", paramLabel = "ID",
       description = "Attach to this existing tunnel (env TUNNEL_ID); default: the stored one, else create.")
   String tunnelId;
@@ -45,9 +48,9 @@ final class SetupInitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String id = tunnelId != null ? tunnelId : SetupCommand.environment.apply("TUNNEL_ID");
     try (SetupCommand.OutputOption target = output) {
-      var options = new SetupInit.Options(api.endpoint(), api.credentials(), target.open(),
-          id == null || id.isBlank() ? null : id.trim(), certDuration, tokenVersion);
-      new SetupInit(Clock.systemUTC(), out::println).run(options);
+      caKeyPassphrase.with(passphrase -> new SetupInit(Clock.systemUTC(), out::println).run(
+          new SetupInit.Options(api.endpoint(), api.credentials(), target.open(),
+              id == null || id.isBlank() ? null : id.trim(), certDuration, tokenVersion, passphrase)));
     }
     out.flush();
     return 0;

@@ -22,6 +22,9 @@ final class SetupRenewCertCommand implements Callable<Integer> {
   @Mixin
   SetupCommand.OutputOption output;
 
+  @Mixin
+  CaKeyPassphraseOption caKeyPassphrase;
+
   @Option(names = "--cert-duration", defaultValue = "2160h", converter = GoDurationConverter.class,
       paramLabel = "DURATION", description = "New certificate's validity (default: ${DEFAULT-VALUE}).")
   Duration certDuration;
@@ -37,7 +40,8 @@ final class SetupRenewCertCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (SetupCommand.OutputOption target = output) {
-      new RenewCert(clock, out::println).run(new RenewCert.Options(target.open(), certDuration, renewBefore));
+      caKeyPassphrase.with(passphrase -> new RenewCert(clock, out::println)
+          .run(new RenewCert.Options(target.open(), certDuration, renewBefore, passphrase)));
     }
     out.flush();
     return 0;

@@ -26,6 +26,9 @@ final class SetupRotateCaCommand implements Callable<Integer> {
   @Mixin
   SetupCommand.OutputOption output;
 
+  @Mixin
+  CaKeyPassphraseOption caKeyPassphrase;
+
   @Option(names = "--cert-duration", defaultValue = "2160h", converter = GoDurationConverter.class,
       paramLabel = "DURATION", description = "New server certificate's validity (default: ${DEFAULT-VALUE}).")
   Duration certDuration;
@@ -72,11 +75,11 @@ final class SetupRotateCaCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (SetupCommand.OutputOption target = output) {
       // Each step is flushed as it happens: the waits make a run last minutes.
-      new RotateCa(Clock.systemUTC(), line -> {
+      caKeyPassphrase.with(passphrase -> new RotateCa(Clock.systemUTC(), line -> {
         out.println(line);
         out.flush();
       }, sleeper).run(new RotateCa.Options(api.endpoint(), api.credentials(), target.open(), certDuration, keepOld,
-          trustWait, switchWait));
+          trustWait, switchWait, passphrase)));
     }
     out.flush();
     return 0;

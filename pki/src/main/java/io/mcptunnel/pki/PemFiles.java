@@ -49,6 +49,17 @@ public final class PemFiles {
     return parsePrivateKey(readText(path), path.toString());
   }
 
+  /**
+   * The private key of the file, which may be encrypted PKCS#8 when {@code passphrase} is given;
+   * a plaintext key is read as it is, with or without a passphrase.
+   *
+   * @throws KeyPassphraseException when the key is encrypted and no passphrase or a wrong one is
+   *     given
+   */
+  public static PrivateKey readPrivateKey(Path path, KeyPassphrase passphrase) {
+    return parsePrivateKey(readText(path), path.toString(), passphrase);
+  }
+
   /** All CERTIFICATE blocks of {@code pem}; {@code sourceName} names the text in messages. */
   public static List<X509Certificate> parseCertificates(String pem, String sourceName) {
     List<PemObject> blocks;
@@ -80,6 +91,31 @@ public final class PemFiles {
       throw new PkiException(
           sourceName + ": encrypted private keys are not supported; decrypt it first");
     }
+    return plainKey(keyObject, sourceName);
+  }
+
+  /**
+   * The first private key in {@code pem}, decrypting an {@code ENCRYPTED PRIVATE KEY} (PKCS#8)
+   * with {@code passphrase}; a plaintext key is returned as it is. {@code passphrase} may be null.
+   *
+   * @throws KeyPassphraseException when the key is encrypted and {@code passphrase} is null or wrong
+   */
+  public static PrivateKey parsePrivateKey(String pem, String sourceName, KeyPassphrase passphrase) {
+    Object keyObject = firstKeyObject(pem, sourceName);
+    if (keyObject instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+      return EncryptedKeys.decrypt(encrypted, sourceName, passphrase);
+    }
+    return parsePrivateKey(pem, sourceName);
+  }
+
+  /** Whether the first key in {@code pem} is encrypted (PKCS#8 or legacy OpenSSL encryption). */
+  public static boolean isEncrypted(String pem) {
+    Object keyObject = firstKeyObject(pem, "key");
+    return keyObject instanceof PKCS8EncryptedPrivateKeyInfo
+        || keyObject instanceof PEMEncryptedKeyPair;
+  }
+
+  static PrivateKey plainKey(Object keyObject, String sourceName) {
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     try {
       // Only the private half: SEC1 makes the public key optional and some writers omit it.
@@ -126,6 +162,23 @@ public final class PemFiles {
       throw new PkiException("cannot encode " + key.getAlgorithm() + " private key as PKCS#8");
     }
     return pem("PRIVATE KEY", key.getEncoded());
+  }
+
+  /**
+   * An {@code ENCRYPTED PRIVATE KEY} block (PKCS#8, PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC),
+   * readable by {@code openssl pkey -passin} and by {@link #parsePrivateKey(String, String,
+   * KeyPassphrase)}.
+   */
+  public static String toEncryptedPem(PrivateKey key, KeyPassphrase passphrase) {
+    if (!"PKCS#8".equals(key.getFormat())) {
+      throw new PkiException("cannot encode " + key.getAlgorithm() + " private key as PKCS#8");
+    }
+    return pem("ENCRYPTED PRIVATE KEY", EncryptedKeys.encrypt(key, passphrase));
+  }
+
+  /** {@link #toEncryptedPem} with a passphrase, {@link #toPem(PrivateKey)} without (null). */
+  public static String toPem(PrivateKey key, KeyPassphrase passphraseOrNull) {
+    return passphraseOrNull == null ? toPem(key) : toEncryptedPem(key, passphraseOrNull);
   }
 
   /** Whether {@code key} is the private half of the certificate's public key (RSA or EC). */

@@ -131,12 +131,22 @@ public final class TunnelCertificates {
    * certificate that breaks a SPEC §4.1 CA rule.
    */
   public static IssuedCertificate loadCa(Path certFile, Path keyFile) {
+    return loadCa(certFile, keyFile, null);
+  }
+
+  /**
+   * {@link #loadCa(Path, Path)} for a key that may be encrypted under {@code passphrase} (null: the
+   * key must be plaintext).
+   *
+   * @throws KeyPassphraseException when the key is encrypted and the passphrase is missing or wrong
+   */
+  public static IssuedCertificate loadCa(Path certFile, Path keyFile, KeyPassphrase passphrase) {
     List<X509Certificate> certificates = PemFiles.readCertificates(certFile);
     if (certificates.size() != 1) {
       throw new PkiException(
           certFile + ": exactly one CA certificate expected, found " + certificates.size());
     }
-    var key = PemFiles.readPrivateKey(keyFile);
+    var key = PemFiles.readPrivateKey(keyFile, passphrase);
     IssuedCertificate ca = new IssuedCertificate(certificates.get(0), key);
     if (!PemFiles.keyMatchesCertificate(key, ca.certificate())) {
       throw new PkiException(keyFile + ": CA key does not match the CA certificate " + certFile);
@@ -155,6 +165,15 @@ public final class TunnelCertificates {
    * created is removed again if the certificate cannot be written.
    */
   public static void write(IssuedCertificate issued, Path certFile, Path keyFile, boolean replace) {
+    write(issued, certFile, keyFile, replace, null);
+  }
+
+  /**
+   * {@link #write(IssuedCertificate, Path, Path, boolean)}, the key encrypted under {@code
+   * passphrase} ({@link PemFiles#toEncryptedPem}) unless it is null.
+   */
+  public static void write(IssuedCertificate issued, Path certFile, Path keyFile, boolean replace,
+      KeyPassphrase passphrase) {
     if (certFile.toAbsolutePath().normalize().equals(keyFile.toAbsolutePath().normalize())) {
       throw new PkiException(certFile + ": certificate and key must go to different files");
     }
@@ -165,7 +184,7 @@ public final class TunnelCertificates {
         }
       }
     }
-    byte[] key = PemFiles.toPem(issued.privateKey()).getBytes(StandardCharsets.UTF_8);
+    byte[] key = PemFiles.toPem(issued.privateKey(), passphrase).getBytes(StandardCharsets.UTF_8);
     byte[] cert = PemFiles.toPem(issued.certificate()).getBytes(StandardCharsets.UTF_8);
     try {
       if (replace) {

@@ -2,6 +2,7 @@ package io.mcptunnel.setup;
 
 import io.mcptunnel.common.GoDuration;
 import io.mcptunnel.pki.IssuedCertificate;
+import io.mcptunnel.pki.KeyPassphrase;
 import io.mcptunnel.pki.PemFiles;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,12 @@ import java.util.function.Consumer;
 public final class RenewCert {
   public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofHours(720);
 
-  public record Options(Output output, Duration certDuration, Duration renewBefore) {
+  /** @param caKeyPassphrase opens an encrypted ca.key (null: ca.key must be plaintext); not closed here */
+  public record Options(Output output, Duration certDuration, Duration renewBefore, KeyPassphrase caKeyPassphrase) {
+    public Options(Output output, Duration certDuration, Duration renewBefore) {
+      this(output, certDuration, renewBefore, null);
+    }
+
     public Options {
       certDuration = certDuration == null ? TunnelPki.DEFAULT_CERT_DURATION : certDuration;
       renewBefore = renewBefore == null ? DEFAULT_RENEW_BEFORE : renewBefore;
@@ -45,7 +51,7 @@ public final class RenewCert {
       }
     }
     String domain = stored.get(OutputKeys.TUNNEL_DOMAIN).trim();
-    IssuedCertificate ca = TunnelPki.storedCa(stored, output.describe());
+    IssuedCertificate ca = TunnelPki.storedCa(stored, output.describe(), options.caKeyPassphrase());
     Instant now = clock.instant();
     if (TunnelPki.serverCertificateUsable(stored, ca.certificate(), domain, now)) {
       Instant notAfter = PemFiles.parseCertificates(stored.get(OutputKeys.TLS_CRT), "tls.crt").get(0)

@@ -2,6 +2,7 @@ package io.mcptunnel.setup;
 
 import io.mcptunnel.common.GoDuration;
 import io.mcptunnel.pki.IssuedCertificate;
+import io.mcptunnel.pki.KeyPassphrase;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.pki.ServerCertificateValidator;
 import io.mcptunnel.pki.ValidationResult;
@@ -51,9 +52,17 @@ public final class RotateCa {
    *     {@link #DEFAULT_TRUST_WAIT})
    * @param switchWait after writing the new server certificate, before archiving the old CA (null:
    *     {@link #DEFAULT_SWITCH_WAIT})
+   * @param caKeyPassphrase must open the stored ca.key when it is encrypted; the new CA key is
+   *     written encrypted under it (null: plaintext, refused when the stored key is encrypted)
    */
   public record Options(ApiEndpoint api, FederationCredentials credentials, Output output,
-      Duration certDuration, boolean keepOld, Duration trustWait, Duration switchWait) {
+      Duration certDuration, boolean keepOld, Duration trustWait, Duration switchWait,
+      KeyPassphrase caKeyPassphrase) {
+    public Options(ApiEndpoint api, FederationCredentials credentials, Output output,
+        Duration certDuration, boolean keepOld, Duration trustWait, Duration switchWait) {
+      this(api, credentials, output, certDuration, keepOld, trustWait, switchWait, null);
+    }
+
     public Options {
       certDuration = certDuration == null ? TunnelPki.DEFAULT_CERT_DURATION : certDuration;
       trustWait = trustWait == null ? DEFAULT_TRUST_WAIT : trustWait;
@@ -98,7 +107,10 @@ public final class RotateCa {
     }
     String tunnelId = stored.get(OutputKeys.TUNNEL_ID).trim();
     String domain = stored.get(OutputKeys.TUNNEL_DOMAIN).trim();
-    String oldFingerprint = CaRegistration.fingerprint(TunnelPki.storedCa(stored, output.describe()).certificate());
+    // Opening the old key proves the passphrase is the one the CA key is kept under, so the new
+    // key is written under the same one and never in plaintext after an encrypted one.
+    String oldFingerprint = CaRegistration.fingerprint(
+        TunnelPki.storedCa(stored, output.describe(), options.caKeyPassphrase()).certificate());
     TunnelsApiClient api = TunnelsApiClient.connect(options.api(), options.credentials());
     Optional<TunnelCertificate> old = CaRegistration.active(api, tunnelId).stream()
         .filter(c -> c.fingerprint().equalsIgnoreCase(oldFingerprint)).findFirst();
@@ -112,7 +124,7 @@ public final class RotateCa {
 
     Map<String, String> entries = new LinkedHashMap<>(stored);
     entries.put(OutputKeys.CA_CRT, PemFiles.toPem(ca.certificate()));
-    entries.put(OutputKeys.CA_KEY, PemFiles.toPem(ca.privateKey()));
+    entries.put(OutputKeys.CA_KEY, TunnelPki.caKeyPem(ca, options.caKeyPassphrase()));
     entries.putAll(TunnelPki.serverCertificate(ca, domain, options.certDuration()));
     output.write(entries);
     progress.accept("wrote new ca.crt, ca.key, tls.crt, tls.key to " + output.describe()

@@ -1,6 +1,7 @@
 package io.mcptunnel.setup;
 
 import io.mcptunnel.pki.IssuedCertificate;
+import io.mcptunnel.pki.KeyPassphrase;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.setup.TunnelsApiClient.Tunnel;
 import io.mcptunnel.setup.TunnelsApiClient.TunnelCertificate;
@@ -22,8 +23,16 @@ public final class SetupInit {
    * @param tunnelId attach to this tunnel; null reuses the stored one or creates a tunnel
    * @param tokenVersion null keeps the stored version and never rotates
    */
+  /**
+   * @param caKeyPassphrase encrypts ca.key at rest (null: plaintext); not closed here
+   */
   public record Options(ApiEndpoint api, FederationCredentials credentials, Output output,
-      String tunnelId, Duration certDuration, String tokenVersion) {
+      String tunnelId, Duration certDuration, String tokenVersion, KeyPassphrase caKeyPassphrase) {
+    public Options(ApiEndpoint api, FederationCredentials credentials, Output output,
+        String tunnelId, Duration certDuration, String tokenVersion) {
+      this(api, credentials, output, tunnelId, certDuration, tokenVersion, null);
+    }
+
     public Options {
       Objects.requireNonNull(api, "api");
       Objects.requireNonNull(credentials, "credentials");
@@ -51,6 +60,8 @@ public final class SetupInit {
   public Result run(Options options) {
     Output output = options.output();
     Map<String, String> stored = output.read();
+    KeyPassphrase passphrase = options.caKeyPassphrase();
+    TunnelPki.requirePassphraseIfEncrypted(stored, output.describe(), passphrase);
     String storedId = stored.get(OutputKeys.TUNNEL_ID);
     TunnelsApiClient api = TunnelsApiClient.connect(options.api(), options.credentials());
     Tunnel tunnel = tunnel(api, options.tunnelId(), storedId == null ? null : storedId.trim());
@@ -74,12 +85,12 @@ public final class SetupInit {
       registered = CaRegistration.register(api, tunnel.id(), ca.certificate());
       progress.accept("registered CA " + registered.id() + " (sha256 " + registered.fingerprint() + ")");
     } else {
-      ca = TunnelPki.storedCa(stored, output.describe());
+      ca = TunnelPki.storedCa(stored, output.describe(), passphrase);
       registered = stillRegistered(api, tunnel.id(), ca);
       progress.accept("kept CA " + registered.id() + " (sha256 " + registered.fingerprint() + ")");
     }
     entries.put(OutputKeys.CA_CRT, caCreated ? PemFiles.toPem(ca.certificate()) : stored.get(OutputKeys.CA_CRT));
-    entries.put(OutputKeys.CA_KEY, caCreated ? PemFiles.toPem(ca.privateKey()) : stored.get(OutputKeys.CA_KEY));
+    entries.put(OutputKeys.CA_KEY, caKey(caCreated, ca, stored, output.describe(), passphrase));
 
     boolean issued = caCreated || !TunnelPki.serverCertificateUsable(stored, ca.certificate(), tunnel.domain(), clock.instant());
     if (issued) {
@@ -110,6 +121,22 @@ public final class SetupInit {
     progress.accept("wrote " + output.describe() + " (" + entries.size() + " files)");
     return new Result(tunnel.id(), tunnel.domain(), tunnelCreated, caCreated, registered.id(),
         registered.fingerprint(), issued, rotate, output.describe(), entries.size());
+  }
+
+  /**
+   * The stored ca.key unchanged (a re-run rewrites nothing), except that a plaintext one is
+   * encrypted when a passphrase is given: the operator asked for the key to be protected.
+   */
+  private String caKey(boolean caCreated, IssuedCertificate ca, Map<String, String> stored, String where,
+      KeyPassphrase passphrase) {
+    if (caCreated) {
+      return TunnelPki.caKeyPem(ca, passphrase);
+    }
+    if (passphrase != null && !TunnelPki.caKeyEncrypted(stored, where)) {
+      progress.accept("encrypting the stored plaintext ca.key with the given passphrase");
+      return TunnelPki.caKeyPem(ca, passphrase);
+    }
+    return stored.get(OutputKeys.CA_KEY);
   }
 
   private TunnelToken token(TunnelsApiClient api, String tunnelId, boolean rotate, String from, String to) {

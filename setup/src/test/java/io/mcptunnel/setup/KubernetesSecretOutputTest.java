@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.mcptunnel.pki.KeyPassphrase;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -67,5 +68,29 @@ class KubernetesSecretOutputTest {
         .isInstanceOf(SetupException.class)
         .hasMessageStartingWith("k8s-secret:ns3/s: 409 ");
     assertThat(fast.read()).containsEntry(OutputKeys.TOKEN_VERSION, "fast");
+  }
+
+  @Test
+  void anEncryptedCaKeyIsStoredAsItsPemAndRenewCertOpensItWithThePassphrase() {
+    String domain = "abcd1234.tunnels.test";
+    var ca = TunnelPki.newCa(domain);
+    KeyPassphrase passphrase = KeyPassphrase.of("correct horse".toCharArray(), "test");
+    Map<String, String> entries = new java.util.LinkedHashMap<>(DirectoryOutputTest.sample());
+    entries.put(OutputKeys.TUNNEL_DOMAIN, domain);
+    entries.put(OutputKeys.CA_CRT, io.mcptunnel.pki.PemFiles.toPem(ca.certificate()));
+    entries.put(OutputKeys.CA_KEY, TunnelPki.caKeyPem(ca, passphrase));
+    new KubernetesSecretOutput(client, "enc", "s").write(entries);
+
+    Secret secret = client.secrets().inNamespace("enc").withName("s").get();
+    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("ca.key")), StandardCharsets.UTF_8))
+        .startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> new RenewCert(java.time.Clock.systemUTC(), line -> { })
+        .run(new RenewCert.Options(new KubernetesSecretOutput(client, "enc", "s"), null, null)))
+        .hasMessage("k8s-secret:enc/s ca.key is encrypted and no passphrase was given");
+    RenewCert.Result renewed = new RenewCert(java.time.Clock.systemUTC(), line -> { })
+        .run(new RenewCert.Options(new KubernetesSecretOutput(client, "enc", "s"), null, null, passphrase));
+    assertThat(renewed.renewed()).isTrue();
+    assertThat(new KubernetesSecretOutput(client, "enc", "s").read().get(OutputKeys.CA_KEY))
+        .isEqualTo(entries.get(OutputKeys.CA_KEY));
   }
 }

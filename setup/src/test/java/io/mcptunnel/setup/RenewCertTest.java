@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcptunnel.pki.IssuedCertificate;
+import io.mcptunnel.pki.KeyPassphrase;
+import io.mcptunnel.pki.KeyPassphraseException;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.pki.ServerCertificateValidator;
 import java.nio.file.Path;
@@ -92,5 +94,48 @@ class RenewCertTest {
     assertThatThrownBy(() -> new RenewCert(Clock.systemUTC(), lines::add)
         .run(new RenewCert.Options(empty, null, null)))
         .hasMessage("dir:" + tmp.resolve("empty") + " has no tunnel-domain; run mcptunnel setup init first");
+  }
+
+  static KeyPassphrase passphrase(String text) {
+    return KeyPassphrase.of(text.toCharArray(), "test");
+  }
+
+  void encryptStoredCaKey(String passphrase) {
+    Map<String, String> entries = output.read();
+    entries.put(OutputKeys.CA_KEY, PemFiles.toEncryptedPem(ca.privateKey(), passphrase(passphrase)));
+    output.write(entries);
+  }
+
+  @Test
+  void anEncryptedCaKeyIsOpenedWithThePassphraseAndLeftAsItIs() {
+    encryptStoredCaKey("correct horse");
+    Map<String, String> before = output.read();
+
+    RenewCert.Result result = new RenewCert(Clock.systemUTC(), lines::add)
+        .run(new RenewCert.Options(output, null, Duration.ofDays(100), passphrase("correct horse")));
+
+    assertThat(result.renewed()).isTrue();
+    assertThat(output.read().get(OutputKeys.CA_KEY)).isEqualTo(before.get(OutputKeys.CA_KEY));
+    X509Certificate server = PemFiles.readCertificates(tmp.resolve("tls.crt")).get(0);
+    assertThat(ServerCertificateValidator.validate(server, List.of(ca.certificate()), "echo." + DOMAIN,
+        Clock.systemUTC().instant()).valid()).isTrue();
+    // tls.key stays plaintext: the proxy reads it unattended.
+    assertThat(output.read().get(OutputKeys.TLS_KEY)).startsWith("-----BEGIN PRIVATE KEY-----");
+  }
+
+  @Test
+  void anEncryptedCaKeyWithoutOrWithAWrongPassphraseChangesNothing() {
+    encryptStoredCaKey("correct horse");
+    Map<String, String> before = output.read();
+
+    assertThatThrownBy(() -> new RenewCert(Clock.systemUTC(), lines::add)
+        .run(new RenewCert.Options(output, null, Duration.ofDays(100), null)))
+        .isInstanceOf(KeyPassphraseException.class)
+        .hasMessage("dir:" + tmp + " ca.key is encrypted and no passphrase was given");
+    assertThatThrownBy(() -> new RenewCert(Clock.systemUTC(), lines::add)
+        .run(new RenewCert.Options(output, null, Duration.ofDays(100), passphrase("battery staple"))))
+        .isInstanceOf(KeyPassphraseException.class)
+        .hasMessage("wrong passphrase for dir:" + tmp + " ca.key");
+    assertThat(output.read()).isEqualTo(before);
   }
 }
