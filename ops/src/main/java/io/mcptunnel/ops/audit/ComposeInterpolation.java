@@ -84,7 +84,7 @@ final class ComposeInterpolation {
         out.append('$');
         i += 2;
       } else if (next == '{') {
-        int close = text.indexOf('}', i + 2);
+        int close = matchingBrace(text, i + 2);
         if (close < 0) {
           out.append(text, i, text.length());
           break;
@@ -104,6 +104,21 @@ final class ComposeInterpolation {
       }
     }
     return out.toString();
+  }
+
+  /** The '}' closing a "${" whose body starts at {@code from}, skipping nested "${...}". */
+  private static int matchingBrace(String text, int from) {
+    int depth = 1;
+    for (int j = from; j < text.length(); j++) {
+      char c = text.charAt(j);
+      if (c == '$' && j + 1 < text.length() && text.charAt(j + 1) == '{') {
+        depth++;
+        j++;
+      } else if (c == '}' && --depth == 0) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   private String braced(String expr) {
