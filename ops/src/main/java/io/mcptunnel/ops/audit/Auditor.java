@@ -229,13 +229,15 @@ public final class Auditor {
     }
   }
 
-  /** The PEM header only; the rest of a key file is never read into memory here. */
+  /** The PEM header (and Proc-Type line) only; the key material is never kept. */
   private static String firstLine(Path p) {
     try (var r = Files.newBufferedReader(p)) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("-----BEGIN")) {
-          return line;
+          // A traditional (PKCS#1/SEC1) encrypted key says so on the next line.
+          String next = r.readLine();
+          return next != null && next.startsWith("Proc-Type: 4,ENCRYPTED") ? line + " " + next : line;
         }
       }
       return null;

@@ -50,7 +50,7 @@ final class SecretFilesCheck {
 
   /** Only the PEM header is looked at; the key itself is never read into a finding. */
   static List<Finding> caKey(String path, String pemHeaderLine) {
-    if (pemHeaderLine.contains("ENCRYPTED PRIVATE KEY")) {
+    if (pemHeaderLine.contains("ENCRYPTED")) {
       return List.of();
     }
     return List.of(new Finding(CA_KEY_PLAIN, Severity.LOW, path,

@@ -52,6 +52,7 @@ class SecretFilesCheckTest {
   @ParameterizedTest
   @CsvSource({
       "-----BEGIN ENCRYPTED PRIVATE KEY-----, false",
+      "'-----BEGIN RSA PRIVATE KEY----- Proc-Type: 4,ENCRYPTED', false",
       "-----BEGIN PRIVATE KEY-----, true",
       "-----BEGIN EC PRIVATE KEY-----, true",
   })
