@@ -39,14 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mcptunnel audit} on a deliberately weak deployment (every planted weakness is found, with
  * its check id and severity) and on a hardened one (no finding, exit 0). Real parts: the plain
- * sample MCP server, real certificates and file modes. Two loopback stand-ins: an OAuth resource
- * server (the sample server's OAuth mode lives on another branch) and the control plane's
- * organizations listing (its {@code sso_required} field is added on another branch).
+ * sample MCP server, real certificates and file modes. Two loopback stand-ins: a real MCP server
+ * behind a minimal OAuth gate ({@link OAuthMcpStandIn}; the sample server's OAuth mode lives on
+ * another branch) and the control plane's organizations listing (its {@code sso_required} field is
+ * added on another branch).
  */
 class AuditIT {
   static final String DOMAIN = "t1.example";
   static final String DIGEST = "sha256:" + "c".repeat(64);
   static final String ADMIN_TOKEN = "admin-token-not-shown";
+  static final String BEARER = "bearer-token-not-shown";
 
   @TempDir
   Path dir;
@@ -167,7 +169,8 @@ class AuditIT {
 
   @Test
   void hardenedDeploymentHasNoFinding() throws Exception {
-    HttpServer upstream = oauthUpstream("https://echo." + DOMAIN + "/mcp");
+    OAuthMcpStandIn upstream = OAuthMcpStandIn.start("echo." + DOMAIN, BEARER);
+    running.add(upstream);
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
     IssuedCertificate ca = CertificateIssuer.createCa("hardened CA", Duration.ofDays(3650), KeyPairs.ecP256());
@@ -184,7 +187,7 @@ class AuditIT {
           echo:
             allowed_tools: [echo]
             require_authorization: true
-        """.formatted(DOMAIN, data.resolve("tls.crt"), data.resolve("tls.key"), upstream.getAddress().getPort()));
+        """.formatted(DOMAIN, data.resolve("tls.crt"), data.resolve("tls.key"), upstream.port()));
     String hardening = """
             user: "65532:65532"
             read_only: true
@@ -228,13 +231,19 @@ class AuditIT {
             tools allowed: echo
 
         summary: 0 findings (0 critical, 0 high, 0 medium, 0 low, 0 info); fail-on info: passed
-        """.formatted(upstream.getAddress().getPort(), DOMAIN, DOMAIN));
+        """.formatted(upstream.port(), DOMAIN, DOMAIN));
     assertThat(run.exit()).isZero();
 
+    // With a token the tools are listed through the OAuth gate; allowed_tools names only offered ones.
     CliRun helmRun = CliRun.of("audit", "--config", config.toString(), "--data", data.toString(),
-        "--helm-values", helm.toString(), "--fail-on", "info", "--json");
+        "--helm-values", helm.toString(), "--fail-on", "info", "--json",
+        "--bearer-token-file", secretFile("bearer", BEARER).toString());
     assertThat(helmRun.exit()).as(helmRun.out()).isZero();
-    assertThat(new ObjectMapper().readTree(helmRun.out()).at("/summary/total").asInt()).isZero();
+    JsonNode report = new ObjectMapper().readTree(helmRun.out());
+    assertThat(report.at("/summary/total").asInt()).isZero();
+    assertThat(report.at("/inventory/0/tools_exposed").toString()).isEqualTo("[\"add\",\"echo\"]");
+    assertThat(report.at("/inventory/0/tools_allowed").toString()).isEqualTo("[\"echo\"]");
+    assertThat(helmRun.out()).doesNotContain(BEARER);
   }
 
   @Test
@@ -292,17 +301,6 @@ class AuditIT {
     Path p = write(name, content);
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
     return p;
-  }
-
-  /** A stand-in OAuth resource server: 401 with resource_metadata, RFC 9728 metadata naming {@code resource}. */
-  private HttpServer oauthUpstream(String resource) throws IOException {
-    String metadataUrl = "https://echo." + DOMAIN + "/.well-known/oauth-protected-resource/mcp";
-    return serve((path, query) -> path.equals("/mcp")
-        ? new Answer(401, "WWW-Authenticate", "Bearer resource_metadata=\"" + metadataUrl + "\"", "")
-        : path.equals("/.well-known/oauth-protected-resource/mcp")
-            ? new Answer(200, "Content-Type", "application/json",
-                "{\"resource\":\"" + resource + "\",\"authorization_servers\":[\"https://auth.example\"]}")
-            : new Answer(404, "Content-Type", "text/plain", "not found"));
   }
 
   /** A stand-in for {@code GET /v1/admin/organizations}: one page per body, {@code ?page=p2} for the second. */
