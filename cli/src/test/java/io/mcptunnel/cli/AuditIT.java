@@ -257,6 +257,17 @@ class AuditIT {
     CliRun both = CliRun.of("audit", "--compose", "a.yaml", "--helm-values", "b.yaml");
     assertThat(both.exit()).isEqualTo(2);
     assertThat(both.err()).contains("mutually exclusive");
+    Path config = write("c.yaml", """
+        listen_addr: ":8080"
+        tls: {cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key}
+        routes: {echo.t1.example: "http://10.0.0.6:9000"}
+        """);
+    CliRun half = CliRun.of("audit", "--config", config.toString(), "--control-plane", "http://127.0.0.1:1");
+    assertThat(half.exit()).isEqualTo(2);
+    assertThat(half.err()).startsWith("--control-plane and --admin-token-file go together\n");
+    CliRun noData = CliRun.of("audit", "--config", config.toString(), "--data", dir.resolve("absent").toString());
+    assertThat(noData.exit()).isEqualTo(2);
+    assertThat(noData.err()).isEqualTo("mcptunnel: --data " + dir.resolve("absent") + ": not a folder\n");
   }
 
   // --- the deployment's parts ---
