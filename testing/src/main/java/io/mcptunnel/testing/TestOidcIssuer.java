@@ -1,6 +1,7 @@
 package io.mcptunnel.testing;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -15,6 +16,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -25,29 +27,46 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real OIDC issuer on loopback plain HTTP for token-exchange tests: publishes
  * {@code /.well-known/openid-configuration} and {@code /jwks}, and signs workload JWTs with its
- * RSA (RS/PS), P-256 (ES256) and P-384 (ES384) keys. It can rotate keys, sign with keys it does not
+ * RSA (RS/PS), P-256 (ES256) and P-384 (ES384) keys. It is also a small OAuth authorization server
+ * for MCP clients (see {@link #registerClient}): RFC 8414 metadata at
+ * {@code /.well-known/oauth-authorization-server} and a {@code client_credentials} token endpoint
+ * that binds each access token to the RFC 8707 {@code resource} it was asked for. It can rotate keys, sign with keys it does not
  * publish, and produce the tokens an attacker would try ({@code none}, HS256, HS256 keyed with the
  * public key). Token times default to the given clock, so tests with a fake clock stay exact.
  */
 public final class TestOidcIssuer implements AutoCloseable {
   public static final String JWKS_PATH = "/jwks";
+  public static final String TOKEN_PATH = "/token";
+  public static final String AUTHORIZE_PATH = "/authorize";
+  public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(10);
 
   private final HttpServer server;
   private final Clock clock;
   private final String issuer;
   private final AtomicInteger discoveryRequests = new AtomicInteger();
   private final AtomicInteger jwksRequests = new AtomicInteger();
+  private final Map<String, OAuthClient> clients = new ConcurrentHashMap<>();
+  private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
   private volatile Keys keys;
   private volatile String discoveryIssuer;
   private volatile int jwksStatus = 200;
@@ -74,6 +93,11 @@ public final class TestOidcIssuer implements AutoCloseable {
       jwksRequests.incrementAndGet();
       respond(ex, jwksStatus, jwksStatus == 200 ? publishedJwks() : "{}");
     });
+    server.createContext("/.well-known/oauth-authorization-server", ex -> respond(ex, 200, JSONObjectUtils.toJSONString(
+        authorizationServerMetadata())));
+    server.createContext(TOKEN_PATH, this::token);
+    // Only here because RFC 8414 clients insist on the field; no interactive grant is offered.
+    server.createContext(AUTHORIZE_PATH, ex -> respond(ex, 400, "{\"error\":\"unsupported_response_type\"}"));
     server.start();
   }
 
@@ -136,9 +160,141 @@ public final class TestOidcIssuer implements AutoCloseable {
     return new Token(subject, audience);
   }
 
+  /** A confidential client for the {@code client_credentials} grant, allowed exactly these scopes. */
+  public record OAuthClient(String id, String secret, List<String> scopes) {}
+
+  /** What a client asked the token endpoint for (no secrets): its id, {@code resource}s and {@code scope}. */
+  public record TokenRequest(String clientId, List<String> resources, String scope) {}
+
+  /**
+   * Registers a client; a token request without {@code scope} gets all of {@code scopes}, one with
+   * a scope outside them gets {@code invalid_scope}.
+   */
+  public OAuthClient registerClient(String clientId, String secret, String... scopes) {
+    OAuthClient c = new OAuthClient(clientId, secret, List.of(scopes));
+    clients.put(clientId, c);
+    return c;
+  }
+
+  /** The token endpoint, {@code <issuer>/token}. */
+  public URI tokenEndpoint() {
+    return URI.create(issuer + TOKEN_PATH);
+  }
+
+  /** Every request the token endpoint answered, in order. */
+  public List<TokenRequest> tokenRequests() {
+    return List.copyOf(tokenRequests);
+  }
+
+  /** The RFC 8414 document, fields in a fixed order. */
+  public Map<String, Object> authorizationServerMetadata() {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("issuer", issuer);
+    doc.put("authorization_endpoint", issuer + AUTHORIZE_PATH);
+    doc.put("token_endpoint", issuer + TOKEN_PATH);
+    doc.put("jwks_uri", issuer + JWKS_PATH);
+    doc.put("grant_types_supported", List.of("client_credentials"));
+    doc.put("response_types_supported", List.of());
+    doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+    return doc;
+  }
+
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  /**
+   * RFC 6749 §4.4 with client_secret_basic or client_secret_post; RFC 8707: the token's {@code aud}
+   * is the requested resource(s), so a token asked for one MCP server is refused by another.
+   */
+  private void token(HttpExchange ex) throws IOException {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      respond(ex, 405, "{\"error\":\"invalid_request\"}");
+      return;
+    }
+    Map<String, List<String>> form = parseForm(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    OAuthClient client = authenticate(ex.getRequestHeaders().getFirst("Authorization"), form);
+    String scope = first(form, "scope");
+    List<String> resources = form.getOrDefault("resource", List.of());
+    tokenRequests.add(new TokenRequest(client == null ? first(form, "client_id") : client.id(), resources, scope));
+    if (client == null) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"token\"");
+      respond(ex, 401, "{\"error\":\"invalid_client\"}");
+      return;
+    }
+    if (!"client_credentials".equals(first(form, "grant_type"))) {
+      respond(ex, 400, "{\"error\":\"unsupported_grant_type\"}");
+      return;
+    }
+    for (String r : resources) {
+      URI u = URI.create(r);
+      if (!u.isAbsolute() || u.getRawFragment() != null) {
+        respond(ex, 400, "{\"error\":\"invalid_target\"}");
+        return;
+      }
+    }
+    List<String> granted = scope == null || scope.isBlank() ? client.scopes() : List.of(scope.trim().split(" +"));
+    if (!client.scopes().containsAll(granted)) {
+      respond(ex, 400, "{\"error\":\"invalid_scope\"}");
+      return;
+    }
+    Token t = new Token(client.id(), null).claim("client_id", client.id()).claim("scope", String.join(" ", granted))
+        .claim("jti", UUID.randomUUID().toString()).type(new JOSEObjectType("at+jwt"));
+    if (!resources.isEmpty()) {
+      t.audience(resources.toArray(String[]::new));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", t.sign(JWSAlgorithm.RS256));
+    body.put("token_type", "Bearer");
+    body.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+    body.put("scope", String.join(" ", granted));
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    respond(ex, 200, JSONObjectUtils.toJSONString(body));
+  }
+
+  private OAuthClient authenticate(String authorization, Map<String, List<String>> form) {
+    String id;
+    String secret;
+    if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+      secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+    } else {
+      id = first(form, "client_id");
+      secret = first(form, "client_secret");
+    }
+    OAuthClient c = id == null ? null : clients.get(id);
+    return c != null && secret != null && MessageDigest.isEqual(c.secret().getBytes(StandardCharsets.UTF_8),
+        secret.getBytes(StandardCharsets.UTF_8)) ? c : null;
+  }
+
+  private static Map<String, List<String>> parseForm(String body) {
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      form.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return form;
+  }
+
+  private static String first(Map<String, List<String>> form, String name) {
+    List<String> values = form.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private synchronized Keys newKeys() {
@@ -166,6 +322,7 @@ public final class TestOidcIssuer implements AutoCloseable {
   public final class Token {
     private final JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
     private String keyIdOverride;
+    private JOSEObjectType type;
 
     private Token(String subject, String audience) {
       Instant now = clock.instant();
@@ -214,6 +371,12 @@ public final class TestOidcIssuer implements AutoCloseable {
     /** Adds a filler claim of {@code chars} characters, to test size limits. */
     public Token padding(int chars) {
       claims.claim("pad", "x".repeat(chars));
+      return this;
+    }
+
+    /** Sets the header's {@code typ}, e.g. {@code at+jwt} for an RFC 9068 access token. */
+    public Token type(JOSEObjectType typ) {
+      type = typ;
       return this;
     }
 
@@ -277,7 +440,7 @@ public final class TestOidcIssuer implements AutoCloseable {
     }
 
     private String sign(JWSAlgorithm alg, JWSSigner signer, String kid) throws JOSEException {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).build(), claims.build());
+      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).type(type).build(), claims.build());
       jwt.sign(signer);
       return jwt.serialize();
     }
