@@ -10,7 +10,10 @@ import io.mcptunnel.pki.CertificateIssuer;
 import io.mcptunnel.pki.IssuedCertificate;
 import io.mcptunnel.pki.KeyPairs;
 import io.mcptunnel.pki.PemFiles;
+import com.nimbusds.jose.JWSAlgorithm;
 import io.mcptunnel.sample.SampleMcpServer;
+import io.mcptunnel.sample.oauth.OAuthResourceConfig;
+import io.mcptunnel.testing.TestOidcIssuer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -22,6 +25,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,16 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mcptunnel audit} on a deliberately weak deployment (every planted weakness is found, with
  * its check id and severity) and on a hardened one (no finding, exit 0). Real parts: the plain
- * sample MCP server, real certificates and file modes. Two loopback stand-ins: a real MCP server
- * behind a minimal OAuth gate ({@link OAuthMcpStandIn}; the sample server's OAuth mode lives on
- * another branch) and the control plane's organizations listing (its {@code sso_required} field is
- * added on another branch).
+ * sample MCP server (plain, and in its OAuth resource-server mode with a test OIDC issuer), real
+ * certificates and file modes. One loopback stand-in: the control plane's organizations listing
+ * (its {@code sso_required} field is added on another branch).
  */
 class AuditIT {
   static final String DOMAIN = "t1.example";
   static final String DIGEST = "sha256:" + "c".repeat(64);
   static final String ADMIN_TOKEN = "admin-token-not-shown";
-  static final String BEARER = "bearer-token-not-shown";
 
   @TempDir
   Path dir;
@@ -169,8 +171,13 @@ class AuditIT {
 
   @Test
   void hardenedDeploymentHasNoFinding() throws Exception {
-    OAuthMcpStandIn upstream = OAuthMcpStandIn.start("echo." + DOMAIN, BEARER);
+    String resource = "https://echo." + DOMAIN + "/mcp";
+    TestOidcIssuer issuer = TestOidcIssuer.start(Clock.systemUTC());
+    running.add(issuer);
+    SampleMcpServer upstream = SampleMcpServer.start("127.0.0.1", 0, OAuthResourceConfig.builder().resource(resource)
+        .issuer(issuer.issuer()).jwksUrl(issuer.jwksUri().toString()).build());
     running.add(upstream);
+    String bearer = issuer.token("audit", resource).claim("scope", "mcp:tools").sign(JWSAlgorithm.RS256);
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
     IssuedCertificate ca = CertificateIssuer.createCa("hardened CA", Duration.ofDays(3650), KeyPairs.ecP256());
@@ -226,7 +233,7 @@ class AuditIT {
     assertThat(run.out()).isEqualTo("""
         inventory:
           route echo -> http://127.0.0.1:%d
-            probe:         401, WWW-Authenticate: Bearer resource_metadata="https://echo.%s/.well-known/oauth-protected-resource/mcp"; metadata resource https://echo.%s/mcp
+            probe:         401, WWW-Authenticate: Bearer resource_metadata="https://echo.%s/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"; metadata resource https://echo.%s/mcp
             tools exposed: not listed: needs --bearer-token-file
             tools allowed: echo
 
@@ -237,13 +244,14 @@ class AuditIT {
     // With a token the tools are listed through the OAuth gate; allowed_tools names only offered ones.
     CliRun helmRun = CliRun.of("audit", "--config", config.toString(), "--data", data.toString(),
         "--helm-values", helm.toString(), "--fail-on", "info", "--json",
-        "--bearer-token-file", secretFile("bearer", BEARER).toString());
+        "--bearer-token-file", secretFile("bearer", bearer).toString());
     assertThat(helmRun.exit()).as(helmRun.out()).isZero();
     JsonNode report = new ObjectMapper().readTree(helmRun.out());
     assertThat(report.at("/summary/total").asInt()).isZero();
-    assertThat(report.at("/inventory/0/tools_exposed").toString()).isEqualTo("[\"add\",\"echo\"]");
+    // The OAuth mode adds whoami (it answers with the token's subject).
+    assertThat(report.at("/inventory/0/tools_exposed").toString()).isEqualTo("[\"add\",\"echo\",\"hello\",\"whoami\"]");
     assertThat(report.at("/inventory/0/tools_allowed").toString()).isEqualTo("[\"echo\"]");
-    assertThat(helmRun.out()).doesNotContain(BEARER);
+    assertThat(helmRun.out()).doesNotContain(bearer);
   }
 
   @Test
