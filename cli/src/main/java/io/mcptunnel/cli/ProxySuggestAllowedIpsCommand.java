@@ -1,21 +1,14 @@
 package io.mcptunnel.cli;
 
-import io.mcptunnel.egress.AddressClassifier;
-import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.egress.EgressPolicy;
 import io.mcptunnel.egress.HostResolver;
-import io.mcptunnel.egress.Ipv4Cidr;
 import io.mcptunnel.egress.Ipv4Cidrs;
+import io.mcptunnel.ops.allowedips.AllowedIpsSuggestion;
+import io.mcptunnel.ops.allowedips.AllowedIpsSuggestion.AddressNote;
+import io.mcptunnel.ops.allowedips.AllowedIpsSuggestion.RouteAddresses;
 import io.mcptunnel.proxy.config.ProxyConfig;
-import io.mcptunnel.proxy.config.Upstream;
 import java.io.PrintWriter;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -45,56 +38,40 @@ public final class ProxySuggestAllowedIpsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProxyConfig c = config.load();
-    EgressPolicy current = c.egressPolicy();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Map<String, List<InetAddress>> lookups = new HashMap<>();
-    Set<Inet4Address> suggested = new LinkedHashSet<>();
-    boolean unresolved = false;
-    for (Map.Entry<String, Upstream> route : c.routes().entrySet()) {
-      Upstream up = route.getValue();
-      List<InetAddress> found = lookups.computeIfAbsent(up.host(), h -> EgressGuard.lookup(h, resolver));
-      if (found.isEmpty()) {
-        err.println("error: route " + route.getKey() + ": upstream host " + up.host() + " could not be resolved");
-        unresolved = true;
+    AllowedIpsSuggestion s = AllowedIpsSuggestion.compute(c, resolver);
+    for (RouteAddresses route : s.routes()) {
+      if (!route.resolved()) {
+        err.println("error: route " + route.route() + ": upstream host " + route.upstream().host() + " could not be resolved");
         continue;
       }
-      out.println("route " + route.getKey() + " -> " + up + ": "
-          + found.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")));
-      for (InetAddress a : found) {
-        if (!(a instanceof Inet4Address v4)) {
-          out.println("  " + a.getHostAddress() + ": unsupported, IPv6 (the proxy reaches upstreams over IPv4 only)");
-          continue;
-        }
-        boolean allowedNow = AddressClassifier.classify(v4, current).allowed();
-        String hazard = AddressClassifier.hazard(v4);
-        if (hazard != null) {
-          out.println("  warning: " + v4.getHostAddress() + " is a " + hazard + "; "
-              + (allowedNow ? "included because the current setting already allows it"
-                  : "left out because the current setting does not allow it"));
-          if (!allowedNow) {
-            continue;
-          }
-        } else if (!allowedNow) {
-          out.println("  note: " + v4.getHostAddress() + " is not allowed by the current setting");
-        }
-        suggested.add(v4);
+      out.println("route " + route.route() + " -> " + route.upstream() + ": "
+          + route.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")));
+      for (AddressNote note : route.notes()) {
+        String a = note.address().getHostAddress();
+        out.println(switch (note.kind()) {
+          case IPV6 -> "  " + a + ": unsupported, IPv6 (the proxy reaches upstreams over IPv4 only)";
+          case HAZARD -> "  warning: " + a + " is a " + note.hazard() + "; " + (note.included()
+              ? "included because the current setting already allows it"
+              : "left out because the current setting does not allow it");
+          case NOT_ALLOWED_NOW -> "  note: " + a + " is not allowed by the current setting";
+        });
       }
     }
-    out.println(currentLine(current));
-    if (suggested.isEmpty()) {
+    out.println(currentLine(s.current()));
+    if (s.suggested().isEmpty()) {
       out.flush();
       err.println("error: no route resolved to an IPv4 address to suggest");
       err.flush();
       return ExitHandler.FAILURE;
     }
-    List<Ipv4Cidr> narrowest = Ipv4Cidrs.narrowest(suggested);
-    out.println("suggested: allows " + count(Ipv4Cidrs.addressCount(narrowest)));
+    out.println("suggested: allows " + count(s.suggestedCount()));
     out.println("upstream:");
-    out.println("  allowed_ips: " + narrowest);
+    out.println("  allowed_ips: " + s.suggested());
     out.flush();
     err.flush();
-    return unresolved ? ExitHandler.FAILURE : 0;
+    return s.anyUnresolved() ? ExitHandler.FAILURE : 0;
   }
 
   private static String currentLine(EgressPolicy p) {
@@ -107,6 +84,6 @@ public final class ProxySuggestAllowedIpsCommand implements Callable<Integer> {
   }
 
   private static String count(long n) {
-    return n + (n == 1 ? " address" : " addresses");
+    return AllowedIpsSuggestion.count(n);
   }
 }

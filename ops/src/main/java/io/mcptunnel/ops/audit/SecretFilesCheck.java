@@ -1,0 +1,72 @@
+package io.mcptunnel.ops.audit;
+
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Credentials at rest: modes, owners, and whether the CA key is encrypted. */
+final class SecretFilesCheck {
+  static final String MODE = "secret-file-mode";
+  static final String OWNER = "secret-file-owner";
+  static final String DIR_MODE = "data-dir-mode";
+  static final String CA_KEY_PLAIN = "ca-key-unencrypted";
+
+  private static final Set<PosixFilePermission> GROUP_OTHER = EnumSet.of(
+      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+  private SecretFilesCheck() {}
+
+  /** What is known of one secret file (no content). */
+  record SecretFile(String path, Set<PosixFilePermission> mode, String owner, String uid) {}
+
+  static List<Finding> file(SecretFile f, String currentUser) {
+    List<Finding> out = new ArrayList<>();
+    if (grantsGroupOrOther(f.mode())) {
+      out.add(new Finding(MODE, Severity.HIGH, f.path(),
+          "mode " + octal(f.mode()) + " (" + PosixFilePermissions.toString(f.mode()) + ") lets group or others access a secret",
+          "chmod 600 " + f.path()));
+    }
+    if (!f.owner().equals(currentUser)) {
+      out.add(new Finding(OWNER, Severity.MEDIUM, f.path(),
+          "owned by " + f.owner() + (f.uid() == null ? "" : " (uid " + f.uid() + ")") + ", not by " + currentUser
+              + " who runs the stack",
+          "chown " + currentUser + " " + f.path() + " (or run the audit as the stack's user)"));
+    }
+    return out;
+  }
+
+  static List<Finding> dataDir(String path, Set<PosixFilePermission> mode) {
+    if (!grantsGroupOrOther(mode)) {
+      return List.of();
+    }
+    return List.of(new Finding(DIR_MODE, Severity.MEDIUM, path,
+        "folder mode " + octal(mode) + " (" + PosixFilePermissions.toString(mode) + ") lets group or others in",
+        "chmod 700 " + path));
+  }
+
+  /** Only the PEM header is looked at; the key itself is never read into a finding. */
+  static List<Finding> caKey(String path, String pemHeaderLine) {
+    if (pemHeaderLine.contains("ENCRYPTED")) {
+      return List.of();
+    }
+    return List.of(new Finding(CA_KEY_PLAIN, Severity.LOW, path,
+        "the CA private key is stored unencrypted (" + pemHeaderLine.trim() + ")",
+        "encrypt it with setup's CA-key passphrase option, or keep it offline"));
+  }
+
+  static boolean grantsGroupOrOther(Set<PosixFilePermission> mode) {
+    return mode.stream().anyMatch(GROUP_OTHER::contains);
+  }
+
+  static String octal(Set<PosixFilePermission> mode) {
+    int bits = 0;
+    for (PosixFilePermission p : mode) {
+      bits |= 1 << (8 - p.ordinal());
+    }
+    return String.format("%04o", bits);
+  }
+}
