@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code mcptunnel setup init}: create or attach to a tunnel and write its credentials. */
@@ -40,17 +41,27 @@ final class SetupInitCommand implements Callable<Integer> {
       description = "Rotate the tunnel token when this differs from the stored token-version.")
   String tokenVersion;
 
+  @Option(names = "--sever-existing",
+      description = "With a rotation (--token-version): every edge also drops the tunnel's live connections"
+          + " made with older tokens, within a second (breach runbook: rotate and kill).")
+  boolean severExisting;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (severExisting && tokenVersion == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--sever-existing requires --token-version (severing happens with a rotation)");
+    }
     String id = tunnelId != null ? tunnelId : SetupCommand.environment.apply("TUNNEL_ID");
     try (SetupCommand.OutputOption target = output) {
       caKeyPassphrase.with(passphrase -> new SetupInit(Clock.systemUTC(), out::println).run(
           new SetupInit.Options(api.endpoint(), api.credentials(), target.open(),
-              id == null || id.isBlank() ? null : id.trim(), certDuration, tokenVersion, passphrase)));
+              id == null || id.isBlank() ? null : id.trim(), certDuration, tokenVersion, severExisting,
+              passphrase)));
     }
     out.flush();
     return 0;

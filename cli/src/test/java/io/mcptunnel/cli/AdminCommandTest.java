@@ -57,6 +57,42 @@ class AdminCommandTest {
   }
 
   @Test
+  void orgUpdateSetsSsoRequiredWhichOrgListShows() throws Exception {
+    String o = AdminClient.JSON.readTree(admin("org", "create").out()).get("id").asText();
+    assertThat(organization(o).get("sso_required").asBoolean()).isFalse();
+
+    CliRun on = admin("org", "update", o, "--sso-required", "--reason", "policy");
+    assertThat(on.exit()).as(on.err()).isZero();
+    assertThat(AdminClient.JSON.readTree(on.out()).get("sso_required").asBoolean()).isTrue();
+    assertThat(organization(o).get("sso_required").asBoolean()).isTrue();
+
+    CliRun off = admin("org", "update", o, "--sso-required=false");
+    assertThat(off.exit()).as(off.err()).isZero();
+    assertThat(organization(o).get("sso_required").asBoolean()).isFalse();
+    assertThat(admin("audit", "export", "--org", o).out())
+        .contains("\"outcome\":\"success (sso_required: true)\"", "\"outcome\":\"success (sso_required: false)\"");
+
+    CliRun missing = admin("org", "update", o);
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("Missing required option: '--sso-required");
+    CliRun bad = admin("org", "update", o, "--sso-required=maybe");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--sso-required", "maybe");
+    CliRun unknown = admin("org", "update", "org_nope", "--sso-required");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("control plane answered 404: not_found_error: organization org_nope not found");
+  }
+
+  JsonNode organization(String id) throws Exception {
+    for (JsonNode o : AdminClient.JSON.readTree(admin("org", "list").out()).get("data")) {
+      if (o.get("id").asText().equals(id)) {
+        return o;
+      }
+    }
+    throw new AssertionError("organization " + id + " not listed");
+  }
+
+  @Test
   void aRefusalIsOneLineWithTheServersMessageAndNoToken() throws Exception {
     CliRun bad = admin("org", "create", "--max-active-tunnels", "0");
     assertThat(bad.exit()).isEqualTo(1);

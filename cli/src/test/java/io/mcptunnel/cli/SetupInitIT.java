@@ -2,6 +2,7 @@ package io.mcptunnel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.mcptunnel.pki.Fingerprints;
 import io.mcptunnel.pki.PemFiles;
@@ -82,6 +83,38 @@ class SetupInitIT extends SetupItSupport {
     assertThat(unset.out()).doesNotContain("rotated");
     assertThat(files().get("token-version")).isEqualTo("2");
     assertThat(files().get("tunnel-token")).isEqualTo(second);
+  }
+
+  @Test
+  void severExistingRotatesWithSeveringAndNeedsATokenVersion() throws Exception {
+    CliRun alone = setup("init", "--output", out(), "--sever-existing");
+    assertThat(alone.exit()).isEqualTo(2);
+    assertThat(alone.err()).contains("--sever-existing requires --token-version (severing happens with a rotation)");
+    assertThat(dir.resolve("out")).doesNotExist();
+
+    assertThat(setup("init", "--output", out(), "--token-version", "1").exit()).isZero();
+    String id = files().get("tunnel-id");
+    CliRun severed = setup("init", "--output", out(), "--token-version", "2", "--sever-existing");
+    assertThat(severed.exit()).as(severed.err()).isZero();
+    assertThat(severed.out()).contains("rotated token (token-version changed from 1 to 2);"
+        + " edges drop the connections made with older tokens");
+    assertThat(files().get("tunnel-token")).isEqualTo(reveal(id));
+
+    CliRun again = setup("init", "--output", out(), "--token-version", "2", "--sever-existing");
+    assertThat(again.exit()).as("a re-run stays idempotent").isZero();
+    assertThat(again.out()).contains("token not rotated (token-version 2 is the stored one for this tunnel),"
+        + " so --sever-existing severed no connections; pass a new --token-version to rotate and sever");
+
+    JsonNode audit = cp.admin("GET", "/v1/admin/organizations/" + tenant.organization()
+        + "/audit?after_id=0&limit=1000", null);
+    List<String> outcomes = new ArrayList<>();
+    audit.get("data").forEach(e -> {
+      if (e.get("action").asText().equals("tunnel.token.rotate")) {
+        outcomes.add(e.get("reason").asText() + " -> " + e.get("outcome").asText());
+      }
+    });
+    assertThat(outcomes).containsExactly(
+        "mcptunnel setup init: token-version changed from 1 to 2 -> success (sever_existing: true)");
   }
 
   @Test

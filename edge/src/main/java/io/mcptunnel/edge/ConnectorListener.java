@@ -150,9 +150,12 @@ public final class ConnectorListener implements AutoCloseable {
       });
       ctx.pipeline().remove("refusal");
       ctx.pipeline().addFirst("liveness", new Http2Liveness(liveness, "connector"));
-      sessions.add(a.tunnel().id(), ctx.channel());
-      // An archive that landed between admission and here must still sever this connection.
-      if (registry.byId(a.tunnel().id()).map(t -> t.archived()).orElse(true)) {
+      // Admission accepted exactly the current token, so its id is the one that admitted us.
+      String tokenId = a.tunnel().currentTokenId();
+      sessions.add(a.tunnel().id(), tokenId, ctx.channel());
+      // An archive or a severing rotation that landed between admission and here must still sever
+      // this connection (the registry's listener may have run before it was registered).
+      if (registry.byId(a.tunnel().id()).map(t -> t.severs(tokenId)).orElse(true)) {
         ctx.close();
         return;
       }

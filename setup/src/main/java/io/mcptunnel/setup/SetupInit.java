@@ -22,17 +22,15 @@ public final class SetupInit {
   /**
    * @param tunnelId attach to this tunnel; null reuses the stored one or creates a tunnel
    * @param tokenVersion null keeps the stored version and never rotates
+   * @param severExisting a rotation also drops the live connections of older tokens on every edge
+   *     (the breach runbook's "rotate and kill"); requires {@code tokenVersion}
    */
   /**
    * @param caKeyPassphrase encrypts ca.key at rest (null: plaintext); not closed here
    */
   public record Options(ApiEndpoint api, FederationCredentials credentials, Output output,
-      String tunnelId, Duration certDuration, String tokenVersion, KeyPassphrase caKeyPassphrase) {
-    public Options(ApiEndpoint api, FederationCredentials credentials, Output output,
-        String tunnelId, Duration certDuration, String tokenVersion) {
-      this(api, credentials, output, tunnelId, certDuration, tokenVersion, null);
-    }
-
+      String tunnelId, Duration certDuration, String tokenVersion, boolean severExisting,
+      KeyPassphrase caKeyPassphrase) {
     public Options {
       Objects.requireNonNull(api, "api");
       Objects.requireNonNull(credentials, "credentials");
@@ -41,6 +39,15 @@ public final class SetupInit {
       if (certDuration.isZero() || certDuration.isNegative()) {
         throw new SetupException("--cert-duration must be greater than zero");
       }
+      if (severExisting && tokenVersion == null) {
+        throw new SetupException("--sever-existing requires --token-version (severing happens with a rotation)");
+      }
+    }
+
+    /** Without severing, with a plaintext ca.key. */
+    public Options(ApiEndpoint api, FederationCredentials credentials, Output output, String tunnelId,
+        Duration certDuration, String tokenVersion) {
+      this(api, credentials, output, tunnelId, certDuration, tokenVersion, false, null);
     }
   }
 
@@ -106,7 +113,7 @@ public final class SetupInit {
     boolean rotate = sameTunnel && options.tokenVersion() != null && !version.equals(storedVersion);
     TunnelToken token;
     try {
-      token = token(api, tunnel.id(), rotate, storedVersion, version);
+      token = token(api, tunnel.id(), rotate, options.severExisting(), storedVersion, version);
     } catch (RuntimeException e) {
       if (caCreated) {
         releaseSlot(api, tunnel.id(), registered, e);
@@ -139,14 +146,21 @@ public final class SetupInit {
     return stored.get(OutputKeys.CA_KEY);
   }
 
-  private TunnelToken token(TunnelsApiClient api, String tunnelId, boolean rotate, String from, String to) {
+  private TunnelToken token(TunnelsApiClient api, String tunnelId, boolean rotate, boolean sever, String from,
+      String to) {
     if (!rotate) {
+      if (sever) {
+        // Said, not failed: a re-run of the same command must stay idempotent.
+        progress.accept("token not rotated (token-version " + to + " is the stored one for this tunnel),"
+            + " so --sever-existing severed no connections; pass a new --token-version to rotate and sever");
+      }
       return api.revealToken(tunnelId);
     }
     String change = from.isEmpty() ? "token-version set to " + to + " (was unset)"
         : "token-version changed from " + from + " to " + to;
-    TunnelToken token = api.rotateToken(tunnelId, "mcptunnel setup init: " + change);
-    progress.accept("rotated token (" + change + ")");
+    TunnelToken token = api.rotateToken(tunnelId, "mcptunnel setup init: " + change, sever);
+    progress.accept("rotated token (" + change + ")"
+        + (sever ? "; edges drop the connections made with older tokens" : ""));
     return token;
   }
 

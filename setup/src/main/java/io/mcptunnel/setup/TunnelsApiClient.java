@@ -93,7 +93,19 @@ public final class TunnelsApiClient {
   }
 
   public TunnelToken rotateToken(String tunnelId, String reason) {
+    return rotateToken(tunnelId, reason, false);
+  }
+
+  /**
+   * With {@code severExisting} every edge also drops the tunnel's live connections admitted with
+   * an older token ("rotate and kill"). Sent only when true: a control plane that does not know
+   * the field refuses it (400) rather than rotating without severing.
+   */
+  public TunnelToken rotateToken(String tunnelId, String reason, boolean severExisting) {
     ObjectNode body = JSON.createObjectNode().put("reason", reason);
+    if (severExisting) {
+      body.put("sever_existing", true);
+    }
     return token(call("POST", "/v1/tunnels/" + encode(tunnelId) + "/rotate_token", body));
   }
 

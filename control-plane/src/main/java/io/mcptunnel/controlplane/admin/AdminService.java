@@ -61,6 +61,29 @@ public final class AdminService {
     });
   }
 
+  /**
+   * Changes the organization's settings; today only {@code ssoRequired}. Audited as
+   * {@code organization.update} with the new value in the outcome, e.g. {@code success (sso_required: true)}.
+   */
+  public Organization updateOrganization(Actor admin, Boolean ssoRequired, String reason) {
+    String note = ssoRequired == null ? "" : " (sso_required: " + ssoRequired + ")";
+    return audited(admin, "organization.update", reason, Organization::id, note, c -> {
+      if (ssoRequired == null) {
+        throw AdminInput.invalid("sso_required: required (expected: true or false)");
+      }
+      if (!tenancy.updateSsoRequired(c, admin.organizationId(), ssoRequired)) {
+        throw notFound("organization " + admin.organizationId());
+      }
+      return tenancy.organizations(c).stream().filter(o -> o.id().equals(admin.organizationId()))
+          .findFirst().orElseThrow(); // updated above, in this transaction
+    });
+  }
+
+  public Organization getOrganization(Actor admin) {
+    return read(admin, c -> tenancy.organizations(c).stream().filter(o -> o.id().equals(admin.organizationId()))
+        .findFirst().orElseThrow(() -> notFound("organization " + admin.organizationId())));
+  }
+
   public List<Organization> listOrganizations(Operator operator) {
     return database.inTransaction(tenancy::organizations);
   }
@@ -200,24 +223,30 @@ public final class AdminService {
   /** Runs a change with its audit entry in one transaction; audits a refusal separately. */
   private <T> T audited(Actor actor, String action, String reason, Function<T, String> target,
       Database.Work<T> change) {
+    return audited(actor, action, reason, target, "", change);
+  }
+
+  /** As above; {@code note} ends the outcome (e.g. the new value of a setting) and survives its truncation. */
+  private <T> T audited(Actor actor, String action, String reason, Function<T, String> target, String note,
+      Database.Work<T> change) {
     try {
       requireOrganizationAdmin(actor);
       AdminInput.reason(reason);
       return database.inTransaction(c -> {
         T result = change.run(c);
-        audit.append(c, event(actor, action, target.apply(result), reason, AuditEvent.SUCCESS));
+        audit.append(c, event(actor, action, target.apply(result), reason, AuditEvent.SUCCESS, note));
         return result;
       });
     } catch (TunnelApiException e) {
       audit.append(event(actor, action, null, fit(reason, AdminInput.MAX_REASON), "denied: " + e.kind().type()
-          + ": " + e.getMessage()));
+          + ": " + e.getMessage(), note));
       throw e;
     }
   }
 
-  private AuditEvent event(Actor actor, String action, String target, String reason, String outcome) {
+  private AuditEvent event(Actor actor, String action, String target, String reason, String outcome, String note) {
     return new AuditEvent(0, actor.organizationId(), now(), actor.principal(), actor.sourceAddress(), action,
-        target, reason, fit(outcome, MAX_OUTCOME));
+        target, reason, fit(outcome, MAX_OUTCOME - note.length()) + note);
   }
 
   private static String fit(String value, int max) {

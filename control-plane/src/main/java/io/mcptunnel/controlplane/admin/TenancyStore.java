@@ -38,9 +38,18 @@ final class TenancyStore {
       while (rows.next()) {
         int max = rows.getInt("max_active_tunnels");
         out.add(new Organization(rows.getString("id"), rows.getString("display_name"),
-            rows.wasNull() ? null : max, getInstant(rows, "created_at")));
+            rows.wasNull() ? null : max, getInstant(rows, "created_at"), rows.getBoolean("sso_required")));
       }
       return out;
+    }
+  }
+
+  /** Sets the organization's SSO requirement; false when there is no such organization. */
+  boolean updateSsoRequired(Connection c, String organizationId, boolean ssoRequired) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("UPDATE organizations SET sso_required = ? WHERE id = ?")) {
+      s.setBoolean(1, ssoRequired);
+      s.setString(2, organizationId);
+      return s.executeUpdate() == 1;
     }
   }
 

@@ -30,6 +30,7 @@ final class AdminJson {
     ObjectNode n = object(o.id(), "organization");
     n.put("display_name", o.displayName());
     n.put("max_active_tunnels", o.maxActiveTunnels());
+    n.put("sso_required", o.ssoRequired());
     return n.put("created_at", time(o.createdAt()));
   }
 

@@ -74,6 +74,8 @@ final class AdminRoutes {
     }
     String what = rest.size() >= 3 ? rest.get(2) : "";
     return switch (rest.size()) {
+      case 2 -> Map.of("GET", org((a, c) -> AdminJson.organization(service.getOrganization(a))),
+          "PATCH", org(this::updateOrganization));
       case 3 -> switch (what) {
         case "workspaces" -> Map.of("GET", org((a, c) -> ApiJson.list(service.listWorkspaces(a), Optional.empty(),
             AdminJson::workspace)), "POST", org(this::createWorkspace));
@@ -138,6 +140,13 @@ final class AdminRoutes {
     ObjectNode b = call.jsonObject(Set.of("display_name", "max_active_tunnels", "reason"));
     return AdminJson.organization(service.createOrganization(operator, HttpCall.optionalString(b, "display_name"),
         AdminJson.optionalInt(b, "max_active_tunnels"), HttpCall.optionalString(b, "reason")));
+  }
+
+  private JsonNode updateOrganization(Actor admin, HttpCall call) {
+    ObjectNode b = call.jsonObject(Set.of("sso_required", "reason"));
+    // Absent: the service refuses it (audited), naming the field.
+    Boolean ssoRequired = b.has("sso_required") ? HttpCall.optionalBoolean(b, "sso_required") : null;
+    return AdminJson.organization(service.updateOrganization(admin, ssoRequired, HttpCall.optionalString(b, "reason")));
   }
 
   private JsonNode createWorkspace(Actor admin, HttpCall call) {

@@ -95,6 +95,21 @@ final class HttpCall {
     return value.textValue();
   }
 
+  /**
+   * An optional boolean field: absent means {@code false}; anything but JSON {@code true} or
+   * {@code false} (null, "true", 1) is a 400, so a flag is never guessed from a lookalike.
+   */
+  static boolean optionalBoolean(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw ApiError.invalid(field + ": expected a JSON boolean (true or false)");
+    }
+    return value.booleanValue();
+  }
+
   static String requiredString(ObjectNode body, String field) {
     String value = optionalString(body, field);
     if (value == null) {

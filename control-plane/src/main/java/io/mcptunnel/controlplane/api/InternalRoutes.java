@@ -132,6 +132,7 @@ final class InternalRoutes {
             .put("secret_sha256", t.currentToken().secretSha256());
       }
       t.retiredTokenIds().forEach(o.putArray("retired_token_ids")::add);
+      t.severedTokenIds().forEach(o.putArray("severed_token_ids")::add);
       t.caCertificatesPem().forEach(o.putArray("ca_certificates_pem")::add);
       o.put("archived", t.archived());
     }

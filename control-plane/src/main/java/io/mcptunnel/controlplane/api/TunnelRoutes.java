@@ -90,8 +90,10 @@ final class TunnelRoutes {
   }
 
   private JsonNode rotate(Actor actor, HttpCall call, List<String> ids) {
-    ObjectNode body = call.jsonObject(Set.of("reason"));
-    return ApiJson.token(service.rotateToken(actor, ids.get(0), HttpCall.optionalString(body, "reason")));
+    ObjectNode body = call.jsonObject(Set.of("reason", "sever_existing"));
+    String reason = HttpCall.optionalString(body, "reason");
+    boolean sever = HttpCall.optionalBoolean(body, "sever_existing");
+    return ApiJson.token(service.rotateToken(actor, ids.get(0), reason, sever));
   }
 
   private JsonNode registerCertificate(Actor actor, HttpCall call, List<String> ids) {

@@ -32,6 +32,8 @@ public final class TunnelService {
   static final int MAX_REASON = 1024;
   private static final int DOMAIN_ATTEMPTS = 10;
   private static final int MAX_OUTCOME = 512; // the audit column's width
+  /** Appended to a severing rotation's audit outcome, success or refusal alike. */
+  public static final String SEVER_EXISTING_NOTE = " (sever_existing: true)";
 
   private final Database database;
   private final AuditLog audit;
@@ -150,14 +152,27 @@ public final class TunnelService {
 
   /** A new token id (and so a new value); the old value is refused for new connections. */
   public RevealedToken rotateToken(Actor actor, String tunnelId, String reason) {
+    return rotateToken(actor, tunnelId, reason, false);
+  }
+
+  /**
+   * As {@link #rotateToken(Actor, String, String)}; with {@code severExisting} every older token
+   * is also marked severed, so edges close the live connections those tokens admitted (connections
+   * made with the new token stay). The audit outcome carries {@link #SEVER_EXISTING_NOTE}.
+   */
+  public RevealedToken rotateToken(Actor actor, String tunnelId, String reason, boolean severExisting) {
     if (reason != null && reason.length() > MAX_REASON) {
       throw TunnelApiException.invalid("reason: at most " + MAX_REASON + " characters");
     }
-    return announced(audited(actor, "tunnel.token.rotate", tunnelId, reason, c -> {
+    String note = severExisting ? SEVER_EXISTING_NOTE : null;
+    return announced(audited(actor, "tunnel.token.rotate", tunnelId, reason, note, c -> {
       Tunnel tunnel = requireActive(visibleTunnel(c, actor, tunnelId, true));
       TunnelStore.CurrentToken current = store.currentToken(c, tunnel.id()).orElseThrow();
       Instant now = now();
       store.retireToken(c, current.id(), now);
+      if (severExisting) {
+        store.severRetiredTokens(c, tunnel.id(), now);
+      }
       String next = insertToken(c, tunnel.id(), current.version() + 1, now);
       store.markStateChanged(c, tunnel.id());
       return reveal(tunnel.id(), next);
@@ -271,16 +286,22 @@ public final class TunnelService {
   /** Runs a change with its audit entry in one transaction; audits a refusal separately. */
   private <T> T audited(Actor actor, String action, String target, String reason,
       Database.Work<T> change) {
+    return audited(actor, action, target, reason, null, change);
+  }
+
+  /** {@code note}, when set, ends the outcome (and survives its truncation). */
+  private <T> T audited(Actor actor, String action, String target, String reason, String note,
+      Database.Work<T> change) {
     try {
       return database.inTransaction(c -> {
         T result = change.run(c);
         audit.append(c, event(actor, action, target == null ? targetOf(result) : target, reason,
-            AuditEvent.SUCCESS));
+            AuditEvent.SUCCESS, note));
         return result;
       });
     } catch (TunnelApiException e) {
       audit.append(event(actor, action, target, reason,
-          "denied: " + e.kind().type() + ": " + e.getMessage()));
+          "denied: " + e.kind().type() + ": " + e.getMessage(), note));
       throw e;
     }
   }
@@ -295,8 +316,11 @@ public final class TunnelService {
     return result instanceof Tunnel t ? t.id() : null;
   }
 
-  private AuditEvent event(Actor actor, String action, String target, String reason, String outcome) {
-    String fitted = outcome.length() > MAX_OUTCOME ? outcome.substring(0, MAX_OUTCOME) : outcome;
+  private AuditEvent event(Actor actor, String action, String target, String reason, String outcome,
+      String note) {
+    String tail = note == null ? "" : note;
+    int room = MAX_OUTCOME - tail.length();
+    String fitted = (outcome.length() > room ? outcome.substring(0, room) : outcome) + tail;
     return new AuditEvent(0, actor.organizationId(), now(), actor.principal(),
         actor.sourceAddress(), action, target, reason, fitted);
   }

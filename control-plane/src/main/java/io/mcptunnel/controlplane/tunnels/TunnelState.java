@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * What an edge holds about one tunnel (internal API, edge feed): its domain, owner, the current
  * token's id and secret hash (never the token), retired token ids (so it can say "rotated"), the
- * active CA certificates, and whether it is archived. An archived tunnel has no current token and
- * no CA.
+ * severed token ids (retired ones whose live connections must be closed: a rotation with
+ * sever_existing), the active CA certificates, and whether it is archived. An archived tunnel has no
+ * current token and no CA.
  */
 public record TunnelState(
     String id,
@@ -15,6 +16,7 @@ public record TunnelState(
     String workspaceId,
     CurrentToken currentToken,
     List<String> retiredTokenIds,
+    List<String> severedTokenIds,
     List<String> caCertificatesPem,
     boolean archived) {
 
@@ -23,6 +25,7 @@ public record TunnelState(
 
   public TunnelState {
     retiredTokenIds = List.copyOf(retiredTokenIds);
+    severedTokenIds = List.copyOf(severedTokenIds);
     caCertificatesPem = List.copyOf(caCertificatesPem);
   }
 

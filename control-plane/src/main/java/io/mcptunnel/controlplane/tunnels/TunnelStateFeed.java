@@ -63,7 +63,7 @@ public final class TunnelStateFeed {
       return List.of();
     }
     // The same range again: rows that changed since the first read are skipped or fresher, never missing.
-    try (PreparedStatement s = c.prepareStatement("SELECT k.tunnel_id, k.id, k.secret_hash, k.retired_at"
+    try (PreparedStatement s = c.prepareStatement("SELECT k.tunnel_id, k.id, k.secret_hash, k.retired_at, k.severed_at"
         + " FROM tunnel_tokens k JOIN tunnels t ON t.id = k.tunnel_id WHERE" + range + " ORDER BY k.version")) {
       try (ResultSet rows = bind(s, from, to).executeQuery()) {
         while (rows.next()) {
@@ -75,6 +75,9 @@ public final class TunnelStateFeed {
             b.current = new TunnelState.CurrentToken(rows.getString(2), rows.getString(3));
           } else {
             b.retired.add(rows.getString(2));
+            if (rows.getObject(5) != null) {
+              b.severed.add(rows.getString(2));
+            }
           }
         }
       }
@@ -108,6 +111,7 @@ public final class TunnelStateFeed {
     final boolean archived;
     TunnelState.CurrentToken current;
     final List<String> retired = new ArrayList<>();
+    final List<String> severed = new ArrayList<>();
     final List<String> cas = new ArrayList<>();
 
     Builder(String id, String domain, String organizationId, String workspaceId, boolean archived) {
@@ -122,7 +126,7 @@ public final class TunnelStateFeed {
       // An archive retires the token and archives the certificates in the same transaction; this
       // only keeps the record's shape certain even for a row read mid-way.
       return new TunnelState(id, domain, organizationId, workspaceId, archived ? null : current, retired,
-          archived ? List.of() : cas, archived);
+          severed, archived ? List.of() : cas, archived);
     }
   }
 }

@@ -176,6 +176,12 @@ final class TunnelStore {
     update(c, "UPDATE tunnel_tokens SET retired_at = ? WHERE id = ?", now, tokenId);
   }
 
+  /** Marks every retired, not yet severed token of the tunnel severed (a severing rotation). */
+  void severRetiredTokens(Connection c, String tunnelId, Instant now) throws SQLException {
+    update(c, "UPDATE tunnel_tokens SET severed_at = ? WHERE tunnel_id = ? AND retired_at IS NOT NULL"
+        + " AND severed_at IS NULL", now, tunnelId);
+  }
+
   int countActiveCertificates(Connection c, String tunnelId) throws SQLException {
     return count(c,
         "SELECT COUNT(*) FROM tunnel_certificates WHERE tunnel_id = ? AND archived_at IS NULL",

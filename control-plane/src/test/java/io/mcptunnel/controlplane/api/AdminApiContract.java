@@ -191,6 +191,50 @@ abstract class AdminApiContract {
   }
 
   @Test
+  void ssoRequiredDefaultsToFalseIsSetByPatchAndTheChangeIsAudited() {
+    JsonNode created = ok(call("POST", "/v1/admin/organizations", "{\"display_name\":\"SSO\"}"));
+    assertThat(created.get("sso_required").isBoolean()).isTrue();
+    assertThat(created.get("sso_required").asBoolean()).isFalse();
+    String o = created.get("id").asText();
+    String path = "/v1/admin/organizations/" + o;
+
+    JsonNode updated = ok(call("PATCH", path, "{\"sso_required\":true,\"reason\":\"SOC 2 control AC-3\"}"));
+    assertThat(updated.get("id").asText()).isEqualTo(o);
+    assertThat(updated.get("sso_required").asBoolean()).isTrue();
+    assertThat(updated.get("display_name").asText()).as("other fields unchanged").isEqualTo("SSO");
+    assertThat(ok(call("GET", path, null))).isEqualTo(updated);
+    assertThat(ok(call("GET", "/v1/admin/organizations", null)).get("data")).filteredOn(n -> n.get("id").asText().equals(o))
+        .singleElement().satisfies(n -> assertThat(n.get("sso_required").asBoolean()).isTrue());
+    assertThat(ok(call("PATCH", path, "{\"sso_required\":false}")).get("sso_required").asBoolean()).isFalse();
+
+    for (String value : new String[] {"\"true\"", "1", "null", "[]"}) {
+      assertInvalid(call("PATCH", path, "{\"sso_required\":" + value + "}"),
+          "sso_required: expected a JSON boolean (true or false)");
+    }
+    assertInvalid(call("PATCH", path, "{}"), "sso_required: required (expected: true or false)");
+    assertInvalid(call("PATCH", path, "{\"sso_required\":true,\"display_name\":\"x\"}"), "display_name: unknown field");
+    assertInvalid(call("PATCH", path, "{\"sso_required\":true,\"reason\":\"" + "r".repeat(1025) + "\"}"), "reason");
+    assertError(call("PATCH", "/v1/admin/organizations/org_nope", "{\"sso_required\":true}"), 404, "not_found_error");
+    assertError(call("DELETE", path, null), 405, "invalid_request_error");
+    assertError(api.call("PATCH", path, api.token(), "{\"sso_required\":false}"), 401, "authentication_error");
+    assertThat(ok(call("GET", path, null)).get("sso_required").asBoolean()).isFalse();
+
+    JsonNode events = ok(call("GET", path + "/audit?limit=1000", null)).get("data");
+    java.util.List<String> updates = new java.util.ArrayList<>();
+    events.forEach(e -> {
+      if (e.get("action").asText().equals("organization.update")) {
+        updates.add(e.get("reason").asText(null) + " | " + e.get("target").asText(null) + " | " + e.get("outcome").asText());
+      }
+    });
+    assertThat(updates).containsExactly(
+        "SOC 2 control AC-3 | " + o + " | success (sso_required: true)",
+        "null | " + o + " | success (sso_required: false)",
+        "null | null | denied: invalid_request_error: sso_required: required (expected: true or false)",
+        "r".repeat(1024) + " | null | denied: invalid_request_error: reason: 1025 characters (expected: at most 1024)"
+            + " (sso_required: true)");
+  }
+
+  @Test
   void organizationsCarryTheirTunnelLimitWhichTheTunnelsApiEnforces() {
     JsonNode org = ok(call("POST", "/v1/admin/organizations", "{\"display_name\":\"Tiny\",\"max_active_tunnels\":1}"));
     assertThat(org.get("max_active_tunnels").asInt()).isEqualTo(1);

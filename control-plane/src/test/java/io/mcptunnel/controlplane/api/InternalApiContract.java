@@ -34,7 +34,7 @@ abstract class InternalApiContract {
   static final Set<String> CLIENT_FIELDS =
       Set.of("id", "type", "name", "role", "organization_id", "created_at", "revoked_at");
   static final Set<String> STATE_FIELDS = Set.of("id", "domain", "organization_id", "workspace_id",
-      "current_token", "retired_token_ids", "ca_certificates_pem", "archived");
+      "current_token", "retired_token_ids", "severed_token_ids", "ca_certificates_pem", "archived");
 
   ApiFixture api;
   String admin;
@@ -227,6 +227,91 @@ abstract class InternalApiContract {
         "after=99999999999999999999"}) {
       assertError(api.call("GET", STATE + "?" + q, edge, null), 400, "invalid_request_error", q.split("=")[0]);
     }
+  }
+
+  /** The feed's record of tunnel {@code id} among the changes after {@code version}. */
+  JsonNode changedSince(long version, String id) {
+    JsonNode delta = ok(api.call("GET", STATE + "?after=" + version + "&wait=0", edge, null));
+    for (JsonNode s : delta.get("tunnels")) {
+      if (s.get("id").asText().equals(id)) {
+        return s;
+      }
+    }
+    throw new AssertionError("tunnel " + id + " not in the delta after " + version + ": " + delta);
+  }
+
+  /** A Tunnels API error (no Cache-Control there): status, type, and the message. */
+  static void publicError(Reply r, int status, String type, String message) {
+    TunnelsApiTest.assertError(r, status, type);
+    assertThat(r.body().at("/error/message").asText()).contains(message);
+  }
+
+  long feedVersion() {
+    return ok(api.call("GET", STATE, edge, null)).get("version").asLong();
+  }
+
+  static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void aSeveringRotationIsAuditedAndItsOlderTokensReachTheFeedAsSevered() {
+    String id = tunnel().get("id").asText();
+    String path = "/v1/tunnels/" + id + "/rotate_token";
+    String first = ok(api.call("POST", "/v1/tunnels/" + id + "/reveal_token", api.token(), null)).get("id").asText();
+    String second = ok(api.call("POST", path, api.token(), "{\"reason\":\"routine\"}")).get("id").asText();
+
+    long before = feedVersion();
+    JsonNode rotated = ok(api.call("POST", path, api.token(),
+        "{\"reason\":\"token in a public gist\",\"sever_existing\":true}"));
+    assertThat(TunnelsApiTest.fields(rotated)).isEqualTo(TunnelsApiTest.TOKEN_FIELDS);
+    String third = rotated.get("id").asText();
+    JsonNode state = changedSince(before, id);
+    assertThat(state.at("/current_token/id").asText()).isEqualTo(third);
+    assertThat(texts(state.get("retired_token_ids"))).containsExactly(first, second);
+    assertThat(texts(state.get("severed_token_ids"))).as("every older token, also one a plain rotation retired")
+        .containsExactlyInAnyOrder(first, second);
+
+    // A plain rotation afterwards severs nothing new: the connections of `third` stay up.
+    long beforePlain = feedVersion();
+    ok(api.call("POST", path, api.token(), "{\"sever_existing\":false}"));
+    JsonNode plain = changedSince(beforePlain, id);
+    assertThat(texts(plain.get("retired_token_ids"))).containsExactly(first, second, third);
+    assertThat(texts(plain.get("severed_token_ids"))).containsExactlyInAnyOrder(first, second);
+
+    List<AuditEvent> rotations = new AuditLog(api.server.database()).query("org_a", 0, 10_000).stream()
+        .filter(e -> e.action().equals("tunnel.token.rotate") && id.equals(e.target())).toList();
+    assertThat(rotations).extracting(AuditEvent::reason, AuditEvent::outcome).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("routine", "success"),
+        org.assertj.core.groups.Tuple.tuple("token in a public gist", "success (sever_existing: true)"),
+        org.assertj.core.groups.Tuple.tuple(null, "success"));
+    String token = rotated.get("tunnel_token").asText();
+    assertThat(rotations).noneMatch(e -> e.toString().contains(token.substring(token.lastIndexOf('.') + 1)));
+  }
+
+  @Test
+  void severExistingMustBeAJsonBooleanAndARefusedSeveringRotationIsAuditedAsSuch() {
+    String id = tunnel().get("id").asText();
+    String path = "/v1/tunnels/" + id + "/rotate_token";
+    for (String value : new String[] {"\"true\"", "1", "null", "{}", "[true]"}) {
+      publicError(api.call("POST", path, api.token(), "{\"sever_existing\":" + value + "}"), 400,
+          "invalid_request_error", "sever_existing: expected a JSON boolean (true or false)");
+    }
+    publicError(api.call("POST", path, api.token(), "{\"sever\":true}"), 400, "invalid_request_error",
+        "sever: unknown field");
+
+    ok(api.call("POST", "/v1/tunnels/" + id + "/archive", api.token(), null));
+    publicError(api.call("POST", path, api.token(), "{\"sever_existing\":true,\"reason\":\"breach\"}"), 409,
+        "invalid_request_error", "is archived");
+    assertThat(new AuditLog(api.server.database()).query("org_a", 0, 10_000))
+        .filteredOn(e -> e.action().equals("tunnel.token.rotate") && id.equals(e.target()))
+        .singleElement().satisfies(e -> {
+          assertThat(e.reason()).isEqualTo("breach");
+          assertThat(e.outcome()).isEqualTo("denied: invalid_request_error: tunnel " + id
+              + " is archived (sever_existing: true)");
+        });
   }
 
   @Test

@@ -74,6 +74,28 @@ abstract class TunnelStateFeedContract {
     return delta.tunnels().get(0);
   }
 
+  @Test
+  void aSeveringRotationAdvancesTheClockOnceAndListsEveryOlderTokenAsSevered() {
+    Tunnel t = service.create(alice, null);
+    RevealedToken first = service.revealToken(alice, t.id());
+    RevealedToken second = service.rotateToken(alice, t.id(), null);
+    long v0 = version();
+
+    RevealedToken third = service.rotateToken(alice, t.id(), "breach", true);
+    TunnelState severed = onlyChange(v0, t.id());
+    assertThat(severed.currentToken().id()).isEqualTo(third.id());
+    assertThat(severed.retiredTokenIds()).containsExactly(first.id(), second.id());
+    assertThat(severed.severedTokenIds()).containsExactlyInAnyOrder(first.id(), second.id());
+
+    service.rotateToken(alice, t.id(), null, false);
+    TunnelState plain = onlyChange(v0 + 1, t.id());
+    assertThat(plain.retiredTokenIds()).containsExactly(first.id(), second.id(), third.id());
+    assertThat(plain.severedTokenIds()).as("the plain rotation keeps third's connections")
+        .containsExactlyInAnyOrder(first.id(), second.id());
+    assertThat(feed.snapshot().tunnels()).filteredOn(s -> s.id().equals(t.id())).singleElement()
+        .satisfies(s -> assertThat(s.severedTokenIds()).containsExactlyInAnyOrder(first.id(), second.id()));
+  }
+
   private long version() {
     return feed.snapshot().version();
   }
@@ -105,6 +127,7 @@ abstract class TunnelStateFeedContract {
     TunnelState rotated = onlyChange(v0 + 1, t.id());
     assertThat(rotated.currentToken().id()).isEqualTo(second.id());
     assertThat(rotated.retiredTokenIds()).containsExactly(first.id());
+    assertThat(rotated.severedTokenIds()).as("a plain rotation severs nothing").isEmpty();
 
     String pem = caPem();
     TunnelCertificate cert = service.registerCertificate(alice, t.id(), pem);

@@ -281,10 +281,13 @@ public final class ControlPlaneTunnelRegistry extends SnapshotRegistry implement
     }
     Set<String> retired = new LinkedHashSet<>();
     node.path("retired_token_ids").forEach(r -> retired.add(r.asText()));
+    // Absent from control planes older than V4: no token was ever severed there.
+    Set<String> severed = new LinkedHashSet<>();
+    node.path("severed_token_ids").forEach(r -> severed.add(r.asText()));
     if (archived) {
       // An archived tunnel has no current token (current_token null). ConnectorAdmission checks
       // "archived" before any token, so empty token fields never admit anyone.
-      return new TunnelState(id, domain, organization, "", "", retired, List.of(), true);
+      return new TunnelState(id, domain, organization, "", "", retired, severed, List.of(), true);
     }
     JsonNode token = node.path("current_token");
     String tokenId = token.path("id").asText("");
@@ -294,7 +297,13 @@ public final class ControlPlaneTunnelRegistry extends SnapshotRegistry implement
           + "ignored (the tunnel keeps its previous state)");
       return null;
     }
-    return new TunnelState(id, domain, organization, tokenId, hash, retired, cas(node, id), false);
+    if (severed.contains(tokenId)) {
+      // Severing the current token would drop the tunnel's own fresh connections: a broken record.
+      LOG.atError().addKeyValue("tunnel", id).log("control plane sent the current token as severed, "
+          + "ignored (the tunnel keeps its previous state)");
+      return null;
+    }
+    return new TunnelState(id, domain, organization, tokenId, hash, retired, severed, cas(node, id), false);
   }
 
   /**

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class RegistryFileParser {
   private static final Set<String> FIELDS = new TreeSet<>(Set.of("id", "domain", "organization",
-      "token_id", "token_sha256", "retired_token_ids", "archived", "ca_certificates"));
+      "token_id", "token_sha256", "retired_token_ids", "severed_token_ids", "archived", "ca_certificates"));
   /** The id syntax of {@code TunnelToken}: tunnel and token ids travel inside the token. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -95,9 +95,13 @@ final class RegistryFileParser {
     String tokenId = matching(node, at, "token_id", ID, "expected 1-64 characters of [A-Za-z0-9_-]");
     String hash = matching(node, at, "token_sha256", SHA256_HEX, "expected 64 lowercase hex characters");
     Set<String> retired = retired(node.get("retired_token_ids"), at + ".retired_token_ids", tokenId);
+    Set<String> severed = retired(node.get("severed_token_ids"), at + ".severed_token_ids", tokenId);
+    severed.stream().filter(t -> !retired.contains(t)).findFirst().ifPresent(t -> {
+      throw new RegistryException(at + ".severed_token_ids: \"" + t + "\" is not in retired_token_ids");
+    });
     boolean archived = bool(node.get("archived"), at + ".archived");
     List<X509Certificate> cas = cas(node.get("ca_certificates"), at + ".ca_certificates");
-    return new TunnelState(id, domain, organization, tokenId, hash, retired, cas, archived);
+    return new TunnelState(id, domain, organization, tokenId, hash, retired, severed, cas, archived);
   }
 
   private static String required(JsonNode node, String at, String field) {

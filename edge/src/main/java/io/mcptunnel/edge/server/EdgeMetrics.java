@@ -31,7 +31,9 @@ final class EdgeMetrics implements CallerStreamEvents {
         .description("Live connector connections per tunnel").register(registry);
     Gauge.builder("mcptunnel.edge.tunnels", tunnels, t -> t.all().size())
         .description("Tunnels in the registry, archived ones included").register(registry);
-    Gauge.builder("mcptunnel.edge.callers", callers, IntSupplier::getAsInt)
+    // Held strongly: the supplier is a method reference nothing else keeps, and a gauge only holds
+    // its object weakly, so after a GC the gauge would vanish from /metrics.
+    Gauge.builder("mcptunnel.edge.callers", callers, IntSupplier::getAsInt).strongReference(true)
         .description("Callers configured").register(registry);
     if (tunnels instanceof ControlPlaneTunnelRegistry feed) {
       // How fresh the control plane's state is: the age grows during an outage (fail static).

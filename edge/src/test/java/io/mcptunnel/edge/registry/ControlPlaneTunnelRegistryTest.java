@@ -135,6 +135,38 @@ class ControlPlaneTunnelRegistryTest {
   }
 
   @Test
+  void severedTokenIdsAreMappedAndAdmissionSaysRotated() throws Exception {
+    start();
+    TunnelToken rotated = token("tnl_1", "ttok_1b", 9);
+    ObjectNode record = live("tnl_1", "aaaa1111.tunnels.test", "ttok_1b", rotated.secretHash(), CA_A);
+    record.withArray("retired_token_ids").add("ttok_1");
+    record.withArray("severed_token_ids").add("ttok_1");
+    controlPlane.publish(record);
+
+    TunnelState changed = nextChange();
+    assertThat(changed.severedTokenIds()).containsExactly("ttok_1");
+    assertThat(changed.severs("ttok_1")).isTrue();
+    assertThat(changed.severs("ttok_1b")).isFalse();
+    assertThat(ConnectorAdmission.admit(TOKEN_1.encode(), registry).reason()).isEqualTo(TunnelProtocol.TOKEN_ROTATED);
+    assertThat(ConnectorAdmission.admit(rotated.encode(), registry).accepted()).isTrue();
+    assertThat(registry.byId("tnl_2").orElseThrow().severedTokenIds()).as("absent field: nothing severed").isEmpty();
+  }
+
+  @Test
+  void aRecordSeveringItsCurrentTokenIsIgnored() throws Exception {
+    start();
+    try (LogCapture logs = new LogCapture(ControlPlaneTunnelRegistry.class)) {
+      ObjectNode broken = live("tnl_1", "aaaa1111.tunnels.test", "ttok_1", TOKEN_1.secretHash(), CA_A);
+      broken.withArray("severed_token_ids").add("ttok_1");
+      controlPlane.publish(broken, archived("tnl_2", "bbbb2222.tunnels.test"));
+
+      assertThat(nextChange().id()).as("the other tunnel's change still applies").isEqualTo("tnl_2");
+      assertThat(registry.byId("tnl_1").orElseThrow().severedTokenIds()).isEmpty();
+      assertThat(logs.contains("control plane sent the current token as severed, ignored")).isTrue();
+    }
+  }
+
+  @Test
   void aResetReplacesTheStateAndRemovedTunnelsAreReportedArchived() throws Exception {
     start();
     controlPlane.remove("tnl_2");

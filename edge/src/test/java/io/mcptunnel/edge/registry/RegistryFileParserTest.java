@@ -37,10 +37,22 @@ class RegistryFileParserTest {
   }
 
   @Test
+  void readsSeveredTokenIds() {
+    TunnelState t = RegistryFileParser.parse(registry(entry("tnl_a", "a.tunnel.example", TOKEN,
+        "    retired_token_ids: [tok_1, tok_0]\n    severed_token_ids: [tok_0]\n")), "test").get(0);
+
+    assertThat(t.severedTokenIds()).containsExactly("tok_0");
+    assertThat(t.severs("tok_0")).isTrue();
+    assertThat(t.severs("tok_1")).as("retired by a plain rotation: its connections stay").isFalse();
+    assertThat(t.severs("tok_2")).isFalse();
+  }
+
+  @Test
   void optionalFieldsDefaultToNothingRetiredLiveAndNoCa() {
     TunnelState t = RegistryFileParser.parse(registry(entry("tnl_a", "a.tunnel.example", TOKEN, "")), "test").get(0);
 
     assertThat(t.retiredTokenIds()).isEmpty();
+    assertThat(t.severedTokenIds()).isEmpty();
     assertThat(t.archived()).isFalse();
     assertThat(t.activeCas()).isEmpty();
   }
@@ -77,7 +89,11 @@ class RegistryFileParserTest {
         edit("archived: false", "archived: 'no'", "tunnels[0].archived: expected true or false"),
         edit("archived: false", "archived: 1", "tunnels[0].archived: expected true or false"),
         edit("archived: false", "archive: true", "tunnels[0]: unknown field \"archive\" (known fields: archived, "
-            + "ca_certificates, domain, id, organization, retired_token_ids, token_id, token_sha256)"),
+            + "ca_certificates, domain, id, organization, retired_token_ids, severed_token_ids, token_id, token_sha256)"),
+        edit("retired_token_ids: [tok_1]", "retired_token_ids: [tok_1]\n    severed_token_ids: [tok_0]",
+            "tunnels[0].severed_token_ids: \"tok_0\" is not in retired_token_ids"),
+        edit("retired_token_ids: [tok_1]", "retired_token_ids: [tok_1]\n    severed_token_ids: [tok_2]",
+            "tunnels[0].severed_token_ids: contains the current token_id \"tok_2\""),
         edit("archived: false", "ca_certificates: [a]", "tunnels[0].ca_certificates: expected PEM text"),
         edit("archived: false", "ca_certificates: not pem", "tunnels[0].ca_certificates: no CERTIFICATE block found in PEM"),
         edit("    archived: false\n", caBlock(pem(CA_A, CA_B, CA_A)),

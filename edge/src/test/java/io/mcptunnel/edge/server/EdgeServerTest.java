@@ -25,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -192,6 +194,51 @@ class EdgeServerTest {
   }
 
   @Test
+  void aSeveringRotationDropsTheOldTokensConnectionsAndKeepsTheNewTokens() throws Exception {
+    TunnelToken second = TunnelToken.generate(TUNNEL, "tok_2");
+    TunnelToken third = TunnelToken.generate(TUNNEL, "tok_3");
+    try (ControlPlaneStandIn controlPlane = new ControlPlaneStandIn(CREDENTIAL)) {
+      controlPlane.publish(ControlPlaneStandIn.live(TUNNEL, "abcd.tunnel.test", "tok_1", token.secretHash(),
+          tunnelPki.ca().certificate()));
+      edge = EdgeServer.start(controlPlaneConfig(controlPlane.url()));
+      try (SSLSocket first = connect(token)) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 1);
+
+        // A plain rotation keeps the live connection (SPEC §3).
+        controlPlane.publish(rotatedTo(second, List.of("tok_1"), List.of()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ((ControlPlaneTunnelRegistry) edge.registry()).version() == 2);
+        try (SSLSocket secondConnection = connect(second)) {
+          await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 2);
+
+          // Severing: tok_1 and tok_2 go, a connection with the new tok_3 made afterwards stays.
+          controlPlane.publish(rotatedTo(third, List.of("tok_1", "tok_2"), List.of("tok_1", "tok_2")));
+          await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 0);
+          assertThat(drainsToEof(first.getInputStream())).as("the edge closed the tok_1 connection").isTrue();
+          assertThat(drainsToEof(secondConnection.getInputStream())).as("and the tok_2 one").isTrue();
+        }
+      }
+      try (SSLSocket fresh = connect(third)) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> edge.sessions().count(TUNNEL) == 1);
+        // A later change (a second CA) that still lists the severed ids keeps the new token's connection.
+        ObjectNode secondCa = rotatedTo(third, List.of("tok_1", "tok_2"), List.of("tok_1", "tok_2"));
+        secondCa.withArray("ca_certificates_pem").add(PemFiles.toPem(TestPki.create("other-ca").ca().certificate()));
+        controlPlane.publish(secondCa);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ((ControlPlaneTunnelRegistry) edge.registry()).version() == 4);
+        assertThat(edge.sessions().count(TUNNEL)).isEqualTo(1);
+        assertThat(fresh.isClosed()).isFalse();
+      }
+    }
+  }
+
+  ObjectNode rotatedTo(TunnelToken current, List<String> retired, List<String> severed) {
+    ObjectNode record = ControlPlaneStandIn.live(TUNNEL, "abcd.tunnel.test", current.tokenId(),
+        current.secretHash(), tunnelPki.ca().certificate());
+    retired.forEach(record.withArray("retired_token_ids")::add);
+    severed.forEach(record.withArray("severed_token_ids")::add);
+    return record;
+  }
+
+  @Test
   void anUnreachableControlPlaneFailsTheStartNamingTheField() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -228,6 +275,10 @@ class EdgeServerTest {
 
   /** Dials the connector port as a connector does: TLS 1.3, then the upgrade with the tunnel token. */
   SSLSocket connect() throws Exception {
+    return connect(token);
+  }
+
+  SSLSocket connect(TunnelToken token) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry("ca", edgePki.ca().certificate());
