@@ -1,7 +1,6 @@
 package io.mcptunnel.ops.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mcptunnel.egress.EgressGuard;
 import io.mcptunnel.egress.Verdict;
 import io.mcptunnel.ops.allowedips.AllowedIpsSuggestion;
@@ -191,7 +190,7 @@ public final class Auditor {
   }
 
   private void compose(Path file) {
-    JsonNode tree = yaml(file);
+    JsonNode tree = YamlFiles.read(file);
     try {
       findings.addAll(ComposeCheck.findings(file.toString(), tree, ComposeInterpolation.forFile(file, o.environment())));
     } catch (IOException e) {
@@ -200,7 +199,7 @@ public final class Auditor {
   }
 
   private void helmValues(Path file) {
-    findings.addAll(HelmValuesCheck.findings(file.toString(), yaml(file)));
+    findings.addAll(HelmValuesCheck.findings(file.toString(), YamlFiles.read(file)));
   }
 
   private void sso() {
@@ -216,18 +215,6 @@ public final class Auditor {
     }
   }
 
-  private static JsonNode yaml(Path file) {
-    try {
-      JsonNode tree = new YAMLMapper().readTree(file.toFile());
-      if (tree == null || !tree.isObject()) {
-        throw new AuditInputException(file + ": not a YAML mapping");
-      }
-      return tree;
-    } catch (IOException e) {
-      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-      throw new AuditInputException(file + ": " + m);
-    }
-  }
 
   /** The PEM header (and Proc-Type line) only; the key material is never kept. */
   private static String firstLine(Path p) {
