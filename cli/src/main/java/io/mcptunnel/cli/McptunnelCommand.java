@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     description = "Self-hostable MCP tunnel.",
     subcommands = {ProxyCommand.class, ConnectorCommand.class, EdgeCommand.class, CallerCommand.class,
         CallCommand.class, ControlPlaneCommand.class, AdminCommand.class, PkiCommand.class, SetupCommand.class,
-        QuickstartCommand.class})
+        QuickstartCommand.class, IncidentCommand.class, TeardownCommand.class})
 public final class McptunnelCommand implements Runnable {
   @Spec
   CommandSpec spec;
