@@ -49,7 +49,7 @@ public final class StopPidFile implements Step {
       Files.deleteIfExists(pidFile);
       return Result.already("not running (pid " + pid + " is gone; stale pid file removed)");
     }
-    Optional<String> part = ProcessIdentity.mcptunnelPart(handle.get().info().commandLine());
+    Optional<String> part = ProcessIdentity.mcptunnelPart(commandLine(handle.get()));
     if (part.isEmpty()) {
       Files.deleteIfExists(pidFile);
       return Result.already("not running (pid " + pid + " is not an mcptunnel process;"
@@ -72,6 +72,24 @@ public final class StopPidFile implements Step {
         Files.deleteIfExists(pidFile);
       }
     }
+  }
+
+  /**
+   * The full command line: {@code /proc/<pid>/cmdline} where there is one, since
+   * {@link ProcessHandle.Info#commandLine()} drops the arguments of long command lines (a class
+   * path of many jars), which would hide the entry point.
+   */
+  static Optional<String> commandLine(ProcessHandle process) {
+    Path proc = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+    try {
+      byte[] raw = Files.readAllBytes(proc);
+      if (raw.length > 0) {
+        return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim());
+      }
+    } catch (IOException | SecurityException e) {
+      // not Linux, or not ours to read: fall back to what the JDK knows
+    }
+    return process.info().commandLine();
   }
 
   private static boolean exited(ProcessHandle process, Duration wait) throws InterruptedException {
