@@ -84,11 +84,25 @@ public final class ConnectorRunCommand implements Callable<Integer> {
       description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
   Level logLevel;
 
+  @Option(names = "--pid-file", paramLabel = "FILE",
+      description = "Write this process's id here (atomically) and remove it on a clean exit; "
+          + "mcptunnel incident/teardown --pid-file stop it.")
+  Path pidFile;
+
   @Override
   public Integer call() throws Exception {
     ConnectorConfig config = config();
     LogSetup.configure(logLevel, logFormat);
-    return RunUntilSignal.run(() -> Connector.start(config), Connector::drain, Connector::stopped);
+    Runnable removePidFile = PidFile.write(pidFile);
+    try {
+      return RunUntilSignal.run(() -> Connector.start(config), connector -> {
+        boolean clean = connector.drain();
+        removePidFile.run();
+        return clean;
+      }, Connector::stopped);
+    } finally {
+      removePidFile.run();
+    }
   }
 
   /** Everything is checked before logging is set up or a socket opened: a bad flag costs nothing. */

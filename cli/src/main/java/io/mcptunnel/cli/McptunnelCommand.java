@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     subcommands = {ProxyCommand.class, ConnectorCommand.class, EdgeCommand.class, CallerCommand.class,
         CallCommand.class, ControlPlaneCommand.class, AdminCommand.class, PkiCommand.class, SetupCommand.class,
         QuickstartCommand.class, SampleServerCommand.class,
-        AuditCommand.class, FirewallCommand.class, MonitorCommand.class})
+        AuditCommand.class, FirewallCommand.class, MonitorCommand.class, IncidentCommand.class,
+        TeardownCommand.class})
 public final class McptunnelCommand implements Runnable {
   @Spec
   CommandSpec spec;

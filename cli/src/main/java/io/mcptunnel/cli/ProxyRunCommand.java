@@ -35,11 +35,22 @@ public final class ProxyRunCommand implements Callable<Integer> {
       description = "Log format, json or text, overriding log_format in the config.")
   LogSetup.Format logFormat;
 
+  @Option(names = "--pid-file", paramLabel = "FILE",
+      description = "Write this process's id here (atomically) and remove it on a clean exit; "
+          + "mcptunnel incident/teardown --pid-file stop it.")
+  java.nio.file.Path pidFile;
+
   @Override
   public Integer call() throws Exception {
     ProxyServer.Options options = ProxyServer.Options.defaults()
         .withCertPollInterval(certPollInterval)
         .withIdleSessionTimeout(idleSessionTimeout);
-    return ServeUntilSignal.serve(config.load(), options, logFormat, () -> { });
+    var loaded = config.load();
+    Runnable removePidFile = PidFile.write(pidFile);
+    try {
+      return ServeUntilSignal.serve(loaded, options, logFormat, removePidFile);
+    } finally {
+      removePidFile.run();
+    }
   }
 }

@@ -36,7 +36,9 @@ class ConnectorRunCommandIT {
   void servesTheAdminAddressAndDrainsOnSigterm() throws Exception {
     String token = TunnelToken.generate("tnl_test", "tok_1").encode();
     int admin = ProxyFiles.freePort();
+    Path pidFile = java.nio.file.Files.createTempDirectory("connector-pid").resolve("connector.pid");
     child = ChildProcess.mcptunnel(Path.of("."), Map.of("TUNNEL_TOKEN", token), List.of("connector", "run",
+        "--pid-file", pidFile.toString(),
         "--url", "http://127.0.0.1:" + ProxyFiles.freePort(), "--edge", "127.0.0.1:" + ProxyFiles.freePort(),
         "--admin", "127.0.0.1:" + admin, "--ha-connections", "2", "--grace-period", "2s"));
     List<String> stdout = child.stdout;
@@ -49,9 +51,11 @@ class ConnectorRunCommandIT {
         HttpResponse.BodyHandlers.discarding()).statusCode()).as("no edge connection: not ready").isEqualTo(503);
     assertThat(http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).contains("mcptunnel_connector_edge_connections");
+    assertThat(java.nio.file.Files.readString(pidFile)).isEqualTo(child.process.pid() + "\n");
 
     child.sigterm();
     assertThat(child.awaitExit(20)).as("exit code; stderr: %s", stderr).isZero();
+    assertThat(pidFile).as("removed on a clean exit").doesNotExist();
     assertThat(stdout).anyMatch(l -> l.contains("\"draining\"")).anyMatch(l -> l.contains("\"drained\""));
     assertThat(String.join("\n", stdout) + String.join("\n", stderr)).doesNotContain(token)
         .doesNotContain(token.substring(token.length() - 16));

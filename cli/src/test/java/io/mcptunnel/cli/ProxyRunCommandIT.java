@@ -42,7 +42,8 @@ class ProxyRunCommandIT {
     Path config = files.config("127.0.0.1:" + ProxyFiles.freePort(), "127.0.0.1:" + admin, "");
 
     child = ChildProcess.mcptunnel(dir, Map.of(),
-        List.of("proxy", "run", "--config", config.toString(), "--cert-poll-interval", "1s"));
+        List.of("proxy", "run", "--config", config.toString(), "--cert-poll-interval", "1s",
+            "--pid-file", dir.resolve("proxy.pid").toString()));
     List<String> stdout = child.stdout;
     List<String> stderr = child.stderr;
 
@@ -52,9 +53,11 @@ class ProxyRunCommandIT {
       MAPPER.readTree(line); // every stdout line is a JSON log object
     }
     assertThat(stdout).anyMatch(l -> json(l).path("msg").asText().equals("proxy started"));
+    assertThat(java.nio.file.Files.readString(dir.resolve("proxy.pid"))).isEqualTo(child.process.pid() + "\n");
 
     child.sigterm();
     assertThat(child.awaitExit(20)).as("exit code; stderr: %s", stderr).isZero();
+    assertThat(dir.resolve("proxy.pid")).as("removed on a clean exit").doesNotExist();
     assertThat(stdout).anyMatch(l -> json(l).path("msg").asText().equals("proxy shutting down"));
     assertThat(stdout).as("stderr: %s", stderr).anyMatch(l -> json(l).path("msg").asText().equals("proxy stopped"));
     assertThat(stderr).isEmpty();

@@ -88,6 +88,14 @@ public final class TunnelsApiClient {
     return tunnel(call("GET", "/v1/tunnels/" + encode(id), null));
   }
 
+  /**
+   * Archives the tunnel: its token stops working and edges sever its connections. The API answers
+   * a repeat with the record of the first archive, so this is safe to call again.
+   */
+  public Tunnel archiveTunnel(String id) {
+    return tunnel(call("POST", "/v1/tunnels/" + encode(id) + "/archive", null));
+  }
+
   public TunnelToken revealToken(String tunnelId) {
     return token(call("POST", "/v1/tunnels/" + encode(tunnelId) + "/reveal_token", null));
   }

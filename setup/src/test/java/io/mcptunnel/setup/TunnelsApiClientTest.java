@@ -59,6 +59,9 @@ class TunnelsApiClientTest {
       answer = "{\"access_token\":\"at_1\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
     } else if (path.equals("/v1/tunnels")) {
       answer = "{\"id\":\"tnl_1\",\"type\":\"tunnel\",\"domain\":\"abc.example\",\"archived_at\":null}";
+    } else if (path.equals("/v1/tunnels/tnl_1/archive")) {
+      answer = "{\"id\":\"tnl_1\",\"type\":\"tunnel\",\"domain\":\"abc.example\","
+          + "\"archived_at\":\"2026-11-26T20:00:00Z\"}";
     } else {
       status = 409;
       answer = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"both\\ncertificate slots are taken\"}}";
@@ -90,6 +93,19 @@ class TunnelsApiClientTest {
         "POST /v1/tunnels 2023-06-01 mcp-tunnels-2026-06-22 application/json Bearer at_1 {}",
         "POST /v1/tunnels/tnl_1/certificates 2023-06-01 mcp-tunnels-2026-06-22 application/json Bearer at_1 "
             + "{\"ca_certificate_pem\":\"pem\"}");
+  }
+
+  @Test
+  void archiveTunnelPostsToTheArchivePathAndReadsArchivedAt() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+    ApiEndpoint endpoint = new ApiEndpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), null);
+
+    TunnelsApiClient api = TunnelsApiClient.connect(endpoint, CREDENTIALS);
+
+    assertThat(api.archiveTunnel("tnl_1")).isEqualTo(new TunnelsApiClient.Tunnel("tnl_1", "abc.example", true));
+    assertThat(seen).last().asString().startsWith("POST /v1/tunnels/tnl_1/archive 2023-06-01 mcp-tunnels-2026-06-22 null Bearer at_1");
   }
 
   @Test
