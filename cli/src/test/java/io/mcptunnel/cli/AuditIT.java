@@ -44,8 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mcptunnel audit} on a deliberately weak deployment (every planted weakness is found, with
  * its check id and severity) and on a hardened one (no finding, exit 0). Real parts: the plain
  * sample MCP server (plain, and in its OAuth resource-server mode with a test OIDC issuer), real
- * certificates and file modes. One loopback stand-in: the control plane's organizations listing
- * (its {@code sso_required} field is added on another branch).
+ * certificates and file modes, and the real control plane (embedded database) for the SSO check.
  */
 class AuditIT {
   static final String DOMAIN = "t1.example";
@@ -106,14 +105,13 @@ class AuditIT {
         networkPolicy: {enabled: true, upstreams: [{cidr: 127.0.0.1/32, port: 9000}]}
         renewCert: {enabled: true}
         """);
-    HttpServer cp = controlPlane("""
-        {"data":[{"id":"org_open","object":"organization","display_name":"Open","sso_required":false}],"next_page":"p2"}""",
-        """
-        {"data":[{"id":"org_legacy","object":"organization","display_name":"Legacy"}],"next_page":null}""");
-    Path adminToken = secretFile("admin-token", ADMIN_TOKEN);
+    ControlPlaneFixture cp = controlPlane();
+    String open = cp.admin("POST", "/v1/admin/organizations", "{\"display_name\":\"Open\"}").get("id").asText();
+    String legacy = cp.admin("POST", "/v1/admin/organizations", "{\"display_name\":\"Legacy\"}").get("id").asText();
+    Path adminToken = secretFile("admin-token", cp.adminToken);
 
     CliRun run = CliRun.of("audit", "--config", config.toString(), "--data", data.toString(),
-        "--compose", compose.toString(), "--control-plane", "http://127.0.0.1:" + cp.getAddress().getPort(),
+        "--compose", compose.toString(), "--control-plane", cp.base.toString(),
         "--admin-token-file", adminToken.toString(), "--json");
 
     assertThat(run.exit()).as(run.err()).isEqualTo(1);
@@ -140,8 +138,8 @@ class AuditIT {
         tuple("container-capabilities-kept", "medium", "service proxy (" + compose + ")"),
         tuple("container-new-privileges", "medium", "service proxy (" + compose + ")"),
         tuple("container-log-rotation-missing", "medium", "service proxy (" + compose + ")"),
-        tuple("sso-not-required", "medium", "organization org_open (Open)"),
-        tuple("sso-not-required", "medium", "organization org_legacy (Legacy)"),
+        tuple("sso-not-required", "medium", "organization " + open + " (Open)"),
+        tuple("sso-not-required", "medium", "organization " + legacy + " (Legacy)"),
         tuple("require-authorization-off", "low", "route echo"),
         tuple("ca-key-unencrypted", "low", data.resolve("ca.key").toString()));
     assertThat(evidence(report, "tools-unrestricted"))
@@ -154,7 +152,7 @@ class AuditIT {
         .isEqualTo("variable AUDIT_IT_CONNECTOR_IMAGE is not set in the environment or .env: pin the connector image");
     assertThat(report.at("/inventory/0/tools_exposed").toString()).isEqualTo("[\"add\",\"echo\",\"hello\"]");
     assertThat(report.at("/summary/failed").asBoolean()).isTrue();
-    assertThat(run.out()).doesNotContain(ADMIN_TOKEN).doesNotContain("PRIVATE KEY-----\n");
+    assertThat(run.out()).doesNotContain(cp.adminToken).doesNotContain("PRIVATE KEY-----\n");
     assertThat(Files.readString(data.resolve("tunnel-token"))).isNotBlank();
     assertThat(run.out()).doesNotContain(Files.readString(data.resolve("tunnel-token")).trim());
 
@@ -221,10 +219,11 @@ class AuditIT {
         networkPolicy: {enabled: true, upstreams: [{cidr: 127.0.0.1/32, port: 9000}]}
         renewCert: {enabled: true}
         """.formatted(DIGEST));
-    HttpServer cp = controlPlane("""
-        {"data":[{"id":"org_1","object":"organization","display_name":"Acme","sso_required":true}],"next_page":null}""");
-    Path adminToken = secretFile("admin-token", ADMIN_TOKEN);
-    String controlPlane = "http://127.0.0.1:" + cp.getAddress().getPort();
+    ControlPlaneFixture cp = controlPlane();
+    String acme = cp.admin("POST", "/v1/admin/organizations", "{\"display_name\":\"Acme\"}").get("id").asText();
+    cp.admin("PATCH", "/v1/admin/organizations/" + acme, "{\"sso_required\":true}");
+    Path adminToken = secretFile("admin-token", cp.adminToken);
+    String controlPlane = cp.base.toString();
 
     CliRun run = CliRun.of("audit", "--config", config.toString(), "--data", data.toString(),
         "--compose", compose.toString(), "--control-plane", controlPlane, "--admin-token-file", adminToken.toString(),
@@ -322,8 +321,44 @@ class AuditIT {
     return p;
   }
 
-  /** A stand-in for {@code GET /v1/admin/organizations}: one page per body, {@code ?page=p2} for the second. */
-  private HttpServer controlPlane(String... pages) throws IOException {
+  @Test
+  void ssoCheckFollowsThePagesOfACompatibleControlPlane() throws Exception {
+    HttpServer cp = pagedOrganizations("""
+        {"data":[{"id":"org_open","object":"organization","display_name":"Open","sso_required":false}],"next_page":"p2"}""",
+        """
+        {"data":[{"id":"org_legacy","object":"organization","display_name":"Legacy"}],"next_page":null}""");
+    Path adminToken = secretFile("admin-token", ADMIN_TOKEN);
+
+    Path config = write("config.yaml", """
+        listen_addr: ":8080"
+        tls: {cert_file: /nonexistent/tls.crt, key_file: /nonexistent/tls.key}
+        routes: {mcp.t1.example: "http://127.0.0.1:1"}
+        """);
+
+    CliRun run = CliRun.of("audit", "--config", config.toString(), "--control-plane",
+        "http://127.0.0.1:" + cp.getAddress().getPort(), "--admin-token-file", adminToken.toString(), "--json",
+        "--fail-on", "medium");
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(1);
+    assertThat(findings(new ObjectMapper().readTree(run.out())).stream()
+        .filter(f -> f.toList().get(0).equals("sso-not-required"))).containsExactlyInAnyOrder(
+        tuple("sso-not-required", "medium", "organization org_open (Open)"),
+        tuple("sso-not-required", "medium", "organization org_legacy (Legacy)"));
+    assertThat(run.out()).doesNotContain(ADMIN_TOKEN);
+  }
+
+  /** The real control plane on the embedded database; the operator's admin token is in {@code adminToken}. */
+  private ControlPlaneFixture controlPlane() {
+    ControlPlaneFixture cp = new ControlPlaneFixture(dir.resolve("cp"), null);
+    running.add(cp);
+    return cp;
+  }
+
+  /**
+   * A stand-in for a compatible control plane whose {@code GET /v1/admin/organizations} is paged
+   * (ours answers in one page): one page per body, {@code ?page=p2} for the second.
+   */
+  private HttpServer pagedOrganizations(String... pages) throws IOException {
     return serve((path, query) -> path.equals("/v1/admin/organizations")
         ? new Answer(200, "Content-Type", "application/json", pages[query == null ? 0 : Integer.parseInt(query.substring("page=p".length())) - 1])
         : new Answer(404, "Content-Type", "text/plain", "not found"));
