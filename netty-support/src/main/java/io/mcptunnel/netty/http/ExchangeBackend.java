@@ -1,5 +1,6 @@
 package io.mcptunnel.netty.http;
 
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -16,9 +17,19 @@ public interface ExchangeBackend {
 
     /** Answers the client with {@code status} and a one-line {@code text}, without an upstream. */
     void refused(HttpResponseStatus status, String text);
+
+    /**
+     * Answers the client with {@code response} (a whole response built by the backend, e.g. a policy
+     * refusal), without an upstream.
+     */
+    void refused(FullHttpResponse response);
   }
 
-  /** Finds (or opens) an upstream connection for {@code request}. */
+  /**
+   * Finds (or opens) an upstream connection for {@code request}. The request may be a whole
+   * {@link io.netty.handler.codec.http.FullHttpRequest} when a handler in front already read its body
+   * (e.g. to inspect it); it is then sent upstream whole.
+   */
   void acquire(HttpRequest request, String exchangeId, Acquired result);
 
   /** The request head as the upstream must see it; may change {@code request} in place. */

@@ -200,6 +200,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       this.request = request;
       this.clientVersion = request.protocolVersion();
       this.keepAlive = HttpUtil.isKeepAlive(request);
+      // A request read whole by a handler in front (to inspect its body) has nothing left to read.
+      this.requestDone = request instanceof LastHttpContent;
     }
 
     void start() {
@@ -215,6 +217,25 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     public void refused(HttpResponseStatus s, String text) {
       if (ctx.channel().isActive() && exchange == this) {
         respondError(s, text);
+      } else {
+        releaseBody();
+      }
+    }
+
+    @Override
+    public void refused(FullHttpResponse response) {
+      if (ctx.channel().isActive() && exchange == this) {
+        respond(response);
+      } else {
+        response.release();
+        releaseBody();
+      }
+    }
+
+    /** A whole request that never went upstream still holds its body. */
+    private void releaseBody() {
+      if (request instanceof LastHttpContent whole && whole.refCnt() > 0) {
+        whole.release();
       }
     }
 
@@ -228,6 +249,18 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       upstream = l.channel();
       relay = upstream.pipeline().get(UpstreamRelay.class);
       relay.attach(this);
+      if (requestDone && !resent) { // read whole in front of this handler: send it whole
+        if (request instanceof LastHttpContent whole) {
+          bytesIn += whole.content().readableBytes();
+        }
+        upstream.writeAndFlush(backend.toUpstream(request, id, l)).addListener((ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            upstreamFailed("write failed: " + f.cause().getMessage());
+          }
+        });
+        upstream.read();
+        return;
+      }
       upstream.write(backend.toUpstream(request, id, l));
       if (resent) { // the whole (bodyless) request was read already: send it complete
         upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -385,6 +418,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     void clientGone() {
+      if (lease == null) {
+        releaseBody();
+      }
       boolean unanswered = !responseDone;
       requestDone = true;
       responseDone = true;
@@ -397,7 +433,17 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respondError(HttpResponseStatus s, String text) {
+      byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      respond(r);
+    }
+
+    private void respond(FullHttpResponse r) {
+      releaseBody();
       if (responseStarted) {
+        r.release();
         keepAlive = false;
         requestDone = true;
         responseDone = true;
@@ -406,7 +452,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       responseStarted = true;
       responseDone = true;
-      status = s.code();
+      status = r.status().code();
       upstreamReusable = false;
       if (!requestDone && upstream == null && HttpUtil.is100ContinueExpected(request)) {
         // The client waits for 100 Continue and may never send the body: do not wait for it.
@@ -416,10 +462,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       if (backend.draining()) {
         keepAlive = false;
       }
-      byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      r.setProtocolVersion(clientVersion);
       if (!keepAlive) {
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }
