@@ -81,6 +81,8 @@ class ProxyPoliciesIT {
           .status()).isEqualTo(202);
 
       TestCaller.Response list = ProxyMcpIT.post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+      // The Java SDK server answers as an event stream: the SSE filter did this.
+      assertThat(list.headers().get("Content-Type")).startsWith("text/event-stream");
       assertThat(ProxyMcpIT.message(list).at("/result/tools").findValuesAsText("name")).containsExactly("echo", "add");
 
       TestCaller.Response refused = ProxyMcpIT.post(c, session, """
@@ -107,6 +109,55 @@ class ProxyPoliciesIT {
       assertThat(r.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(r.body().length);
       assertThat(json.acceptEncodings).containsExactly("null");
     }
+  }
+
+  @Test
+  void eventStreamsStayStreamingAndTheirToolsListsAreFiltered() throws Exception {
+    try (TestCaller c = h.caller("tools" + D)) {
+      StringBuffer received = new StringBuffer();
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      c.stream(TestCaller.request(HttpMethod.GET, "tools" + D, "/events", Map.of("Accept", "text/event-stream"), null),
+          new TestCaller.Listener() {
+            @Override
+            public void head(io.netty.handler.codec.http.HttpResponse r) {}
+
+            @Override
+            public void chunk(io.netty.buffer.ByteBuf content) {
+              received.append(content.toString(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void end() {
+              ended.complete(null);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+              ended.completeExceptionally(cause);
+            }
+          });
+      // The first event passes while the upstream still holds the stream open.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> received.toString().contains("notifications/message"));
+      assertThat(ended).isNotDone();
+      json.releaseEvents();
+      ended.get(10, TimeUnit.SECONDS);
+      assertThat(received.toString()).isEqualTo(
+          "id: 1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}\n\n"
+          + "id: 2\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"tools\":[{\"name\":\"echo\"}]}}\n\n");
+    }
+  }
+
+  @Test
+  void aCompressedToolsListIsNotPassedUnfiltered() throws Exception {
+    try (TestCaller c = h.caller("tools" + D)) {
+      TestCaller.Response r = c.call(HttpMethod.POST, "/gzip", jsonHeaders(),
+          "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
+      assertThat(r.status()).isEqualTo(502);
+      assertThat(r.text()).isEqualTo("bad gateway: the upstream sent a compressed response, which the tool policy"
+          + " cannot inspect\n");
+    }
+    assertThat(refusals("tools", "response_not_inspectable")).isEqualTo(1.0);
   }
 
   @Test
@@ -172,7 +223,8 @@ class ProxyPoliciesIT {
       assertThat(String.join("\n", logs.lines())).doesNotContain("c2VjcmV0LXZhbHVl");
 
       headers.put("Authorization", "Bearer t0ken");
-      assertThat(c.call(HttpMethod.POST, "/mcp", headers, "{}").status()).isEqualTo(200);
+      // {} is not a request: the upstream accepts it with 202.
+      assertThat(c.call(HttpMethod.POST, "/mcp", headers, "{}").status()).isEqualTo(202);
     }
     assertThat(json.bodies).hasSize(1);
     assertThat(refusals("auth", "unauthorized")).isEqualTo(2.0);
@@ -220,8 +272,9 @@ class ProxyPoliciesIT {
   @Test
   void excessRequestsGet429WithRetryAfter() throws Exception {
     try (TestCaller c = h.caller("limited" + D)) {
-      assertThat(c.call(HttpMethod.GET, "/", Map.of(), null).status()).isEqualTo(200);
-      assertThat(c.call(HttpMethod.GET, "/", Map.of(), null).status()).isEqualTo(200);
+      // The upstream answers 405 to GET: it was reached.
+      assertThat(c.call(HttpMethod.GET, "/", Map.of(), null).status()).isEqualTo(405);
+      assertThat(c.call(HttpMethod.GET, "/", Map.of(), null).status()).isEqualTo(405);
       TestCaller.Response third = c.call(HttpMethod.GET, "/", Map.of(), null);
       assertThat(third.status()).isEqualTo(429);
       // One token per 1000 s: the wait is (almost exactly) 1000 s, rounded up.
