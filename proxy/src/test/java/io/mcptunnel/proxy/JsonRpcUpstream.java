@@ -25,8 +25,9 @@ import java.util.zip.GZIPOutputStream;
  */
 final class JsonRpcUpstream implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String TOOLS = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[{\"name\":\"echo\"},"
-      + "{\"name\":\"add\"},{\"name\":\"hello\"}]}}";
+  static final String SCHEMA = ",\"inputSchema\":{\"type\":\"object\"}";
+  static final String TOOLS = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[{\"name\":\"echo\"" + SCHEMA
+      + "},{\"name\":\"add\"" + SCHEMA + "},{\"name\":\"hello\"" + SCHEMA + "}]}}";
   final List<String> bodies = new CopyOnWriteArrayList<>();
   final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
   private final CountDownLatch events = new CountDownLatch(1);

@@ -105,7 +105,8 @@ class ProxyPoliciesIT {
       headers.put("Accept-Encoding", "gzip");
       TestCaller.Response r = c.call(HttpMethod.POST, "/mcp", headers, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
       assertThat(r.status()).isEqualTo(200);
-      assertThat(r.text()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"tools\":[{\"name\":\"echo\"}]}}");
+      assertThat(r.text()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"tools\":[{\"name\":\"echo\""
+          + JsonRpcUpstream.SCHEMA + "}]}}");
       assertThat(r.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(r.body().length);
       assertThat(json.acceptEncodings).containsExactly("null");
     }
@@ -144,7 +145,8 @@ class ProxyPoliciesIT {
       ended.get(10, TimeUnit.SECONDS);
       assertThat(received.toString()).isEqualTo(
           "id: 1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}\n\n"
-          + "id: 2\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"tools\":[{\"name\":\"echo\"}]}}\n\n");
+          + "id: 2\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"tools\":[{\"name\":\"echo\""
+          + JsonRpcUpstream.SCHEMA + "}]}}\n\n");
     }
   }
 
