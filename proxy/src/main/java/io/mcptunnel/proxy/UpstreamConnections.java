@@ -97,10 +97,12 @@ final class UpstreamConnections implements ExchangeBackend {
     String host = request.headers().get(HttpHeaderNames.HOST);
     Route route = rt.routes.lookup(host).orElse(null);
     current = route;
-    Refusal refusal = session.attr(PolicyHandler.REFUSAL).getAndSet(null);
-    if (refusal != null && route != null) {
-      refuse(route, refusal, id, result);
-      return;
+    if (!rt.guards.isEmpty()) {
+      Refusal refusal = session.attr(PolicyHandler.REFUSAL).getAndSet(null);
+      if (refusal != null && route != null) {
+        refuse(route, refusal, id, result);
+        return;
+      }
     }
     if (route == null) {
       LOG.atWarn().addKeyValue("host", host).addKeyValue("request_id", id).log("no route for host");

@@ -31,12 +31,50 @@ class ProxyPoliciesIT {
   @TempDir Path dir;
   SampleMcpServer mcp;
   JsonRpcUpstream json;
+  Tripwire tripwire;
   ProxyHarness h;
+
+  /** An upstream that counts the connections made to it, and answers each request head with 204. */
+  static final class Tripwire implements AutoCloseable {
+    final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    Tripwire() throws java.io.IOException {
+      Thread t = new Thread(() -> {
+        while (true) {
+          try (java.net.Socket s = socket.accept()) {
+            connections.incrementAndGet();
+            java.io.InputStream in = s.getInputStream();
+            int matched = 0;
+            while (matched < 4) {
+              int b = in.read();
+              if (b < 0) {
+                break;
+              }
+              matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            s.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "tripwire");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
 
   @BeforeEach
   void start() throws Exception {
     mcp = SampleMcpServer.start("127.0.0.1");
     json = new JsonRpcUpstream();
+    tripwire = new Tripwire();
     h = new ProxyHarness(dir);
     String up = "http://127.0.0.1:" + json.port();
     h.start("""
@@ -60,13 +98,14 @@ class ProxyPoliciesIT {
             rate_limit: {requests_per_second: 0.001, burst: 2}
           tools:
             allowed_tools: [echo]
-        """.formatted(mcp.url(), up, up, up, up, up));
+        """.formatted(mcp.url(), up, "http://127.0.0.1:" + tripwire.socket.getLocalPort(), up, up, up));
   }
 
   @AfterEach
   void stop() throws Exception {
     h.close();
     json.close();
+    tripwire.close();
     mcp.close();
   }
 
@@ -180,6 +219,43 @@ class ProxyPoliciesIT {
   }
 
   @Test
+  void aChunkedCallIsInspectedThenForwardedWhole() throws Exception {
+    String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}";
+    try (TestCaller c = h.caller("tools" + D)) {
+      DefaultHttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/mcp");
+      head.headers().set(HttpHeaderNames.HOST, "tools" + D);
+      head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      StringBuffer received = new StringBuffer();
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      c.streamHead(head, new TestCaller.Listener() {
+        @Override
+        public void head(io.netty.handler.codec.http.HttpResponse r) {}
+
+        @Override
+        public void chunk(io.netty.buffer.ByteBuf content) {
+          received.append(content.toString(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void end() {
+          ended.complete(null);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          ended.completeExceptionally(cause);
+        }
+      });
+      c.write(new DefaultHttpContent(Unpooled.copiedBuffer(call.substring(0, 30), StandardCharsets.UTF_8)));
+      c.write(new DefaultLastHttpContent(Unpooled.copiedBuffer(call.substring(30), StandardCharsets.UTF_8)));
+      ended.get(10, TimeUnit.SECONDS);
+      assertThat(received.toString()).contains("called echo");
+    }
+    assertThat(json.bodies).containsExactly(call);
+  }
+
+  @Test
   void mcpMethodAndNameHeadersAreHonoured() throws Exception {
     try (TestCaller c = h.caller("tools" + D)) {
       Map<String, String> headers = jsonHeaders();
@@ -219,16 +295,15 @@ class ProxyPoliciesIT {
       assertThat(none.text()).isEqualTo("{\"error\":\"unauthorized\",\"message\":\"missing Authorization header\"}");
       headers.put("Authorization", "Basic c2VjcmV0LXZhbHVl");
       assertThat(c.call(HttpMethod.POST, "/mcp", headers, "{}").text()).contains("not a Bearer token");
-      assertThat(json.bodies).isEmpty();
+      assertThat(tripwire.connections).hasValue(0);
       assertThat(logs.lines()).filteredOn(l -> l.contains("request refused by policy")).hasSize(2)
           .allSatisfy(l -> assertThat(l).contains("route=auth", "request_id=", "reason=unauthorized"));
       assertThat(String.join("\n", logs.lines())).doesNotContain("c2VjcmV0LXZhbHVl");
 
-      headers.put("Authorization", "Bearer t0ken");
-      // {} is not a request: the upstream accepts it with 202.
-      assertThat(c.call(HttpMethod.POST, "/mcp", headers, "{}").status()).isEqualTo(202);
+      assertThat(c.call(HttpMethod.GET, "/mcp", Map.of("Authorization", "Bearer t0ken"), null).status())
+          .isEqualTo(204);
     }
-    assertThat(json.bodies).hasSize(1);
+    assertThat(tripwire.connections).hasValue(1);
     assertThat(refusals("auth", "unauthorized")).isEqualTo(2.0);
   }
 
@@ -281,7 +356,8 @@ class ProxyPoliciesIT {
       assertThat(third.status()).isEqualTo(429);
       // One token per 1000 s: the wait is (almost exactly) 1000 s, rounded up.
       assertThat(third.headers().getInt(HttpHeaderNames.RETRY_AFTER)).isBetween(999, 1000);
-      assertThat(third.text()).startsWith("{\"error\":\"rate_limited\",\"message\":\"rate limit exceeded");
+      assertThat(third.text()).isEqualTo(
+          "{\"error\":\"rate_limited\",\"message\":\"rate limit exceeded (0.001 requests per second, burst 2)\"}");
     }
     assertThat(json.bodies).hasSize(2);
     assertThat(refusals("limited", "rate_limited")).isEqualTo(1.0);

@@ -25,11 +25,7 @@ public interface ExchangeBackend {
     void refused(FullHttpResponse response);
   }
 
-  /**
-   * Finds (or opens) an upstream connection for {@code request}. The request may be a whole
-   * {@link io.netty.handler.codec.http.FullHttpRequest} when a handler in front already read its body
-   * (e.g. to inspect it); it is then sent upstream whole.
-   */
+  /** Finds (or opens) an upstream connection for {@code request}. */
   void acquire(HttpRequest request, String exchangeId, Acquired result);
 
   /** The request head as the upstream must see it; may change {@code request} in place. */

@@ -193,6 +193,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean upstreamReusable;
     private boolean resent;
     private int status;
+    /** A whole answer the backend built (a refusal), sent in place of the one-line text. */
+    private FullHttpResponse answer;
     private long bytesIn;
     private long bytesOut;
 
@@ -200,8 +202,6 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       this.request = request;
       this.clientVersion = request.protocolVersion();
       this.keepAlive = HttpUtil.isKeepAlive(request);
-      // A request read whole by a handler in front (to inspect its body) has nothing left to read.
-      this.requestDone = request instanceof LastHttpContent;
     }
 
     void start() {
@@ -217,25 +217,16 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     public void refused(HttpResponseStatus s, String text) {
       if (ctx.channel().isActive() && exchange == this) {
         respondError(s, text);
-      } else {
-        releaseBody();
       }
     }
 
     @Override
     public void refused(FullHttpResponse response) {
       if (ctx.channel().isActive() && exchange == this) {
-        respond(response);
+        answer = response;
+        respondError(response.status(), null);
       } else {
         response.release();
-        releaseBody();
-      }
-    }
-
-    /** A whole request that never went upstream still holds its body. */
-    private void releaseBody() {
-      if (request instanceof LastHttpContent whole && whole.refCnt() > 0) {
-        whole.release();
       }
     }
 
@@ -249,18 +240,6 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       upstream = l.channel();
       relay = upstream.pipeline().get(UpstreamRelay.class);
       relay.attach(this);
-      if (requestDone && !resent) { // read whole in front of this handler: send it whole
-        if (request instanceof LastHttpContent whole) {
-          bytesIn += whole.content().readableBytes();
-        }
-        upstream.writeAndFlush(backend.toUpstream(request, id, l)).addListener((ChannelFuture f) -> {
-          if (!f.isSuccess()) {
-            upstreamFailed("write failed: " + f.cause().getMessage());
-          }
-        });
-        upstream.read();
-        return;
-      }
       upstream.write(backend.toUpstream(request, id, l));
       if (resent) { // the whole (bodyless) request was read already: send it complete
         upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -418,9 +397,6 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     void clientGone() {
-      if (lease == null) {
-        releaseBody();
-      }
       boolean unanswered = !responseDone;
       requestDone = true;
       responseDone = true;
@@ -433,17 +409,12 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respondError(HttpResponseStatus s, String text) {
-      byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-      respond(r);
-    }
-
-    private void respond(FullHttpResponse r) {
-      releaseBody();
+      FullHttpResponse prepared = answer;
+      answer = null;
       if (responseStarted) {
-        r.release();
+        if (prepared != null) {
+          prepared.release();
+        }
         keepAlive = false;
         requestDone = true;
         responseDone = true;
@@ -452,7 +423,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       responseStarted = true;
       responseDone = true;
-      status = r.status().code();
+      status = s.code();
       upstreamReusable = false;
       if (!requestDone && upstream == null && HttpUtil.is100ContinueExpected(request)) {
         // The client waits for 100 Continue and may never send the body: do not wait for it.
@@ -462,7 +433,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       if (backend.draining()) {
         keepAlive = false;
       }
-      r.setProtocolVersion(clientVersion);
+      FullHttpResponse r = prepared != null ? prepared.setProtocolVersion(clientVersion) : text(s, text);
       if (!keepAlive) {
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }
@@ -473,6 +444,14 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         discarding = true;
         requestMessage();
       }
+    }
+
+    private FullHttpResponse text(HttpResponseStatus s, String text) {
+      byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      return r;
     }
 
     private void finishIfDone() {

@@ -9,11 +9,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,7 +24,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -41,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * installed when the config has policies, and passes requests of routes without one straight on.
  * A refusal is handed to the exchange (via {@link #REFUSAL}) so the exchange answers it, reads and
  * drops the rest of the body, and logs it like any other request. Bodies that must be inspected
- * are read whole (bounded) and passed on as one {@link FullHttpRequest}. On the way back, the
+ * are read whole (bounded) before the head is passed on; the whole body follows as one part at the
+ * exchange's next read. On the way back, the
  * {@code tools/list} results of routes with allowed_tools are filtered: JSON bodies are held and
  * rewritten, event streams are filtered event by event as they pass.
  */
@@ -62,6 +60,7 @@ public final class PolicyHandler extends ChannelDuplexHandler {
   private RouteGuard guard;
   private HttpRequest head;
   private CompositeByteBuf body;
+  private LastHttpContent heldRequestBody;
   private boolean listsTools;
   private Mode mode = Mode.PASS;
   private HttpResponse heldHead;
@@ -103,7 +102,7 @@ public final class PolicyHandler extends ChannelDuplexHandler {
       // A compressed response could not be filtered: ask for identity.
       req.headers().remove(HttpHeaderNames.ACCEPT_ENCODING);
     }
-    if (req instanceof FullHttpRequest || !guard.readsBodyWhole(req)) {
+    if (!guard.readsBodyWhole(req)) {
       ctx.fireChannelRead(req);
       return;
     }
@@ -143,17 +142,29 @@ public final class PolicyHandler extends ChannelDuplexHandler {
     CompositeByteBuf b = body;
     head = null;
     body = null;
-    FullHttpRequest whole = new DefaultFullHttpRequest(h.protocolVersion(), h.method(), h.uri(), b,
-        h.headers(), ((LastHttpContent) c).trailingHeaders());
-    whole.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-    HttpUtil.setContentLength(whole, b.readableBytes());
+    // Passed on as the head now and the whole body at the exchange's next read, framed by length.
+    h.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    HttpUtil.setContentLength(h, b.readableBytes());
+    heldRequestBody = new DefaultLastHttpContent(b);
     ToolCalls.Verdict v = guard.checkBody(h, ByteBufUtil.getBytes(b));
     if (v.refusal() != null) {
-      refuse(ctx, whole, v.refusal());
+      refuse(ctx, h, v.refusal());
       return;
     }
     listsTools = v.listsTools();
-    ctx.fireChannelRead(whole);
+    ctx.fireChannelRead(h);
+  }
+
+  /** The exchange asks for its request's next part: the body held back, if any, else a real read. */
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    LastHttpContent held = heldRequestBody;
+    if (held != null) {
+      heldRequestBody = null;
+      ctx.fireChannelRead(held);
+      return;
+    }
+    ctx.read();
   }
 
   private void refuse(ChannelHandlerContext ctx, HttpRequest req, Refusal refusal) {
@@ -170,6 +181,10 @@ public final class PolicyHandler extends ChannelDuplexHandler {
     if (heldBody != null) {
       heldBody.release();
       heldBody = null;
+    }
+    if (heldRequestBody != null) {
+      heldRequestBody.release();
+      heldRequestBody = null;
     }
     super.channelInactive(ctx);
   }
@@ -273,7 +288,7 @@ public final class PolicyHandler extends ChannelDuplexHandler {
     try {
       out = events.feed(in);
     } catch (SseEvents.TooLarge e) {
-      count("response_too_large", e.getMessage());
+      count("response_not_inspectable", e.getMessage());
       promise.setFailure(e);
       ctx.close();
       return;
@@ -325,8 +340,4 @@ public final class PolicyHandler extends ChannelDuplexHandler {
     return encoding == null || encoding.isBlank() || encoding.strip().equalsIgnoreCase("identity");
   }
 
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    ReferenceCountUtil.safeRelease(body);
-  }
 }

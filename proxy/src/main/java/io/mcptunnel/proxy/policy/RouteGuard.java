@@ -48,7 +48,8 @@ public final class RouteGuard {
       long wait = bucket.take();
       if (wait > 0) {
         RoutePolicy.RateLimit r = policy.rateLimit().orElseThrow();
-        return Refusal.http(Refusal.RATE_LIMITED, "rate limit exceeded (" + r.requestsPerSecond()
+        return Refusal.http(Refusal.RATE_LIMITED, "rate limit exceeded ("
+            + java.math.BigDecimal.valueOf(r.requestsPerSecond()).stripTrailingZeros().toPlainString()
             + " requests per second, burst " + r.burst() + ")", HttpResponseStatus.TOO_MANY_REQUESTS,
             Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(TokenBucket.retryAfterSeconds(wait))));
       }
@@ -64,8 +65,10 @@ public final class RouteGuard {
   }
 
   public Refusal tooLarge() {
-    return Refusal.http(Refusal.TOO_LARGE, "request body exceeds max_request_bytes ("
-        + BodySize.inspectionCap(policy.maxRequestBytes()) + " bytes)", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+    String limit = policy.maxRequestBytes().isPresent()
+        ? "max_request_bytes (" + policy.maxRequestBytes().getAsLong() + " bytes)"
+        : "the " + BodySize.DEFAULT_INSPECTION_CAP + "-byte limit on bodies inspected for allowed_tools";
+    return Refusal.http(Refusal.TOO_LARGE, "request body exceeds " + limit, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
         Map.of());
   }
 
