@@ -67,6 +67,14 @@ public final class ProxyMetrics {
     registry.counter("mcptunnel.proxy.upstream.refused", "route", route, "reason", reason).increment();
   }
 
+  /**
+   * A request (or response) the route's policy refused; {@code reason} is one of a fixed set
+   * (Prometheus: {@code mcptunnel_proxy_policy_refusals_total{route,reason}}).
+   */
+  public void policyRefused(String route, String reason) {
+    registry.counter("mcptunnel.proxy.policy.refusals", "route", route, "reason", reason).increment();
+  }
+
   void upstreamFailed(String route) {
     registry.counter("mcptunnel.proxy.upstream.failures", "route", route).increment();
   }

@@ -7,6 +7,8 @@ import io.mcptunnel.netty.Transports;
 import io.mcptunnel.netty.http.HttpExchangeHandler;
 import io.mcptunnel.proxy.config.ConfigException;
 import io.mcptunnel.proxy.config.ProxyConfig;
+import io.mcptunnel.proxy.config.RoutePolicy;
+import io.mcptunnel.proxy.policy.RouteGuard;
 import io.mcptunnel.proxy.tls.CertificateReloader;
 import io.mcptunnel.proxy.tls.SslContexts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -93,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
     ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     rt = new ProxyRuntime(new RouteTable(config.routes(), config.tunnelDomain()),
         new EgressGuard(config.egressPolicy(), options.resolver()), reloader, upstreamTls, metrics,
-        lookups, sessions, options.idleSessionTimeout());
+        lookups, sessions, options.idleSessionTimeout(), guards(config));
     try {
       listener = bind(Transports.server(boss, workers)
           .option(ChannelOption.SO_BACKLOG, 1024)
@@ -114,6 +116,18 @@ public final class ProxyServer implements AutoCloseable {
       releaseResources();
       throw e;
     }
+  }
+
+  /** One guard per route with a policy; they hold the routes' rate-limit buckets. */
+  private static Map<String, RouteGuard> guards(ProxyConfig config) {
+    Map<String, RouteGuard> guards = new java.util.HashMap<>();
+    for (String route : config.routes().keySet()) {
+      RoutePolicy p = config.policy(route);
+      if (!p.equals(RoutePolicy.NONE)) {
+        guards.put(route, new RouteGuard(p, System::nanoTime));
+      }
+    }
+    return guards;
   }
 
   /** Binds the WebSocket listener; a taken port or bad address is an operator error, not a crash. */

@@ -2,6 +2,7 @@ package io.mcptunnel.proxy;
 
 import io.mcptunnel.netty.BinaryFrameCodec;
 import io.mcptunnel.netty.http.HttpExchangeHandler;
+import io.mcptunnel.proxy.policy.PolicyHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,7 +81,12 @@ final class SessionStarter extends ChannelInboundHandlerAdapter {
       ctx.pipeline().addAfter("http", "idle", new IdleStateHandler(0, 0,
           rt.idleSessionTimeout.toMillis(), TimeUnit.MILLISECONDS));
       ctx.pipeline().addAfter("idle", "flow", new FlowControlHandler());
-      ctx.pipeline().addAfter("flow", "exchanges", exchanges);
+      String last = "flow";
+      if (!rt.guards.isEmpty()) {
+        ctx.pipeline().addAfter(last, "policies", new PolicyHandler(rt.routes, rt.guards, rt.metrics::policyRefused));
+        last = "policies";
+      }
+      ctx.pipeline().addAfter(last, "exchanges", exchanges);
       rt.sessions.add(ctx.channel());
       rt.metrics.sessionOpened();
       ctx.channel().closeFuture().addListener(f -> rt.metrics.sessionClosed());

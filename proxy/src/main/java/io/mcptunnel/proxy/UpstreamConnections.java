@@ -8,6 +8,8 @@ import io.mcptunnel.netty.http.ExchangeRecord;
 import io.mcptunnel.netty.http.UpstreamLease;
 import io.mcptunnel.netty.http.UpstreamRelay;
 import io.mcptunnel.proxy.config.Upstream;
+import io.mcptunnel.proxy.policy.PolicyHandler;
+import io.mcptunnel.proxy.policy.Refusal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -95,6 +97,13 @@ final class UpstreamConnections implements ExchangeBackend {
     String host = request.headers().get(HttpHeaderNames.HOST);
     Route route = rt.routes.lookup(host).orElse(null);
     current = route;
+    if (!rt.guards.isEmpty()) {
+      Refusal refusal = session.attr(PolicyHandler.REFUSAL).getAndSet(null);
+      if (refusal != null && route != null) {
+        refuse(route, refusal, id, result);
+        return;
+      }
+    }
     if (route == null) {
       LOG.atWarn().addKeyValue("host", host).addKeyValue("request_id", id).log("no route for host");
       result.refused(HttpResponseStatus.NOT_FOUND, "no route for host");
@@ -114,6 +123,15 @@ final class UpstreamConnections implements ExchangeBackend {
     } else {
       resolved(route, rt.guard.check(upstreamHost), id, result);
     }
+  }
+
+  /** One log line and one count per refusal; the detail never holds a header value. */
+  private void refuse(Route route, Refusal refusal, String id, Acquired result) {
+    rt.metrics.policyRefused(route.name(), refusal.reason());
+    LOG.atWarn().addKeyValue("route", route.name()).addKeyValue("request_id", id)
+        .addKeyValue("reason", refusal.reason()).addKeyValue("detail", refusal.detail())
+        .log("request refused by policy");
+    result.refused(refusal.toResponse());
   }
 
   private void resolved(Route route, EgressGuard.Resolution r, String id, Acquired result) {

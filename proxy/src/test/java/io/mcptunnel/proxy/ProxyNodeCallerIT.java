@@ -56,7 +56,8 @@ class ProxyNodeCallerIT {
     if (version.exitCode() != 0) {
       fail("`node --version` failed (exit " + version.exitCode() + "): " + version.stderr());
     }
-    if (!Files.isDirectory(nodeDir.resolve("node_modules/ws"))) {
+    if (!Files.isDirectory(nodeDir.resolve("node_modules/ws"))
+        || !Files.isDirectory(nodeDir.resolve("node_modules/@modelcontextprotocol/sdk"))) {
       Result install = run(List.of(npm(), "ci", "--no-audit", "--no-fund"), NPM_TIMEOUT_SECONDS);
       if (install.exitCode() != 0) {
         fail("`npm ci` in " + nodeDir + " failed (exit " + install.exitCode() + "):\n"
@@ -149,7 +150,7 @@ class ProxyNodeCallerIT {
   }
 
   /** Runs a command in the node folder with a bounded wait, capturing stdout and stderr. */
-  private static Result run(List<String> command, long timeoutSeconds) throws Exception {
+  static Result run(List<String> command, long timeoutSeconds) throws Exception {
     Process p;
     try {
       p = new ProcessBuilder(new ArrayList<>(command)).directory(nodeDir.toFile()).start();

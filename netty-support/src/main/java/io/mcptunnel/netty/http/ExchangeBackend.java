@@ -1,5 +1,6 @@
 package io.mcptunnel.netty.http;
 
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -16,6 +17,12 @@ public interface ExchangeBackend {
 
     /** Answers the client with {@code status} and a one-line {@code text}, without an upstream. */
     void refused(HttpResponseStatus status, String text);
+
+    /**
+     * Answers the client with {@code response} (a whole response built by the backend, e.g. a policy
+     * refusal), without an upstream.
+     */
+    void refused(FullHttpResponse response);
   }
 
   /** Finds (or opens) an upstream connection for {@code request}. */

@@ -193,6 +193,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean upstreamReusable;
     private boolean resent;
     private int status;
+    /** A whole answer the backend built (a refusal), sent in place of the one-line text. */
+    private FullHttpResponse answer;
     private long bytesIn;
     private long bytesOut;
 
@@ -215,6 +217,16 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     public void refused(HttpResponseStatus s, String text) {
       if (ctx.channel().isActive() && exchange == this) {
         respondError(s, text);
+      }
+    }
+
+    @Override
+    public void refused(FullHttpResponse response) {
+      if (ctx.channel().isActive() && exchange == this) {
+        answer = response;
+        respondError(response.status(), null);
+      } else {
+        response.release();
       }
     }
 
@@ -397,7 +409,12 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respondError(HttpResponseStatus s, String text) {
+      FullHttpResponse prepared = answer;
+      answer = null;
       if (responseStarted) {
+        if (prepared != null) {
+          prepared.release();
+        }
         keepAlive = false;
         requestDone = true;
         responseDone = true;
@@ -416,10 +433,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
       if (backend.draining()) {
         keepAlive = false;
       }
-      byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      FullHttpResponse r = prepared != null ? prepared.setProtocolVersion(clientVersion) : text(s, text);
       if (!keepAlive) {
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }
@@ -430,6 +444,14 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         discarding = true;
         requestMessage();
       }
+    }
+
+    private FullHttpResponse text(HttpResponseStatus s, String text) {
+      byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+      FullHttpResponse r = new DefaultFullHttpResponse(clientVersion, s, Unpooled.wrappedBuffer(body));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      return r;
     }
 
     private void finishIfDone() {
