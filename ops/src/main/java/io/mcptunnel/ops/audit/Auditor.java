@@ -181,10 +181,7 @@ public final class Auditor {
         throw new AuditInputException(p + ": " + e.getMessage());
       }
       if (p.getFileName().toString().equals(OutputKeys.CA_KEY)) {
-        String header = firstLine(p);
-        if (header != null) {
-          findings.addAll(SecretFilesCheck.caKey(p.toString(), header));
-        }
+        findings.addAll(SecretFilesCheck.caKey(p.toString(), read(p)));
       }
     }
   }
@@ -216,22 +213,14 @@ public final class Auditor {
   }
 
 
-  /** The PEM header (and Proc-Type line) only; the key material is never kept. */
-  private static String firstLine(Path p) {
-    try (var r = Files.newBufferedReader(p)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("-----BEGIN")) {
-          // A traditional (PKCS#1/SEC1) encrypted key says so on the next line.
-          String next = r.readLine();
-          return next != null && next.startsWith("Proc-Type: 4,ENCRYPTED") ? line + " " + next : line;
-        }
-      }
-      return null;
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
     } catch (IOException e) {
-      return null;
+      throw new AuditInputException(p + ": " + e.getMessage());
     }
   }
+
 
   private static String readTrimmed(Path p) {
     try {

@@ -1,5 +1,7 @@
 package io.mcptunnel.ops.audit;
 
+import io.mcptunnel.pki.PemFiles;
+import io.mcptunnel.pki.PkiException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -48,13 +50,21 @@ final class SecretFilesCheck {
         "chmod 700 " + path));
   }
 
-  /** Only the PEM header is looked at; the key itself is never read into a finding. */
-  static List<Finding> caKey(String path, String pemHeaderLine) {
-    if (pemHeaderLine.contains("ENCRYPTED")) {
+  /**
+   * Whether the key is encrypted is decided by pki, as everywhere else (PKCS#8 or legacy OpenSSL
+   * encryption); the key itself never goes into a finding. A file that holds no key is left to the
+   * certificate checks.
+   */
+  static List<Finding> caKey(String path, String pem) {
+    try {
+      if (PemFiles.isEncrypted(pem) || PemFiles.parsePrivateKey(pem, path) == null) {
+        return List.of();
+      }
+    } catch (PkiException e) {
       return List.of();
     }
     return List.of(new Finding(CA_KEY_PLAIN, Severity.LOW, path,
-        "the CA private key is stored unencrypted (" + pemHeaderLine.trim() + ")",
+        "the CA private key is stored unencrypted",
         "encrypt it with setup's CA-key passphrase option, or keep it offline"));
   }
 

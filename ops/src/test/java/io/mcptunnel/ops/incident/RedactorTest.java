@@ -2,9 +2,12 @@ package io.mcptunnel.ops.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mcptunnel.pki.KeyPairs;
+import io.mcptunnel.pki.PemFiles;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class RedactorTest {
   @ParameterizedTest
@@ -17,20 +20,29 @@ class RedactorTest {
       "{\"client_secret\": \"s3cr3t\"}            | {\"client_secret\": \"[REDACTED]\"}",
       "grant=x&assertion=abc.def&y=1              | grant=x&assertion=[REDACTED]&y=1",
       "token_type Bearer, expires in 3600         | token_type Bearer, expires in 3600",
-      "plain line with tnl_1 and tok_2            | plain line with tnl_1 and tok_2",
-      "key=-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY----- tail | key=[REDACTED] tail"})
+      "plain line with tnl_1 and tok_2            | plain line with tnl_1 and tok_2"})
   void removesSecretsFromOneLine(String line, String expected) {
     assertThat(new Redactor().redact(line.strip())).isEqualTo(expected.strip());
   }
 
   @Test
+  void aPrivateKeyOnOneLineIsRemoved() {
+    // A real key made here, its lines joined the way a log line escapes them.
+    String escaped = PemFiles.toPem(KeyPairs.ecP256().getPrivate()).strip().replace("\n", "\\n");
+    assertThat(new Redactor().redact("key=" + escaped + " tail")).isEqualTo("key=[REDACTED] tail");
+  }
+
+  @Test
   void aMultiLinePrivateKeyBlockIsRemovedWhole() {
     Redactor r = new Redactor();
-    assertThat(r.redact("2026-05-01T10:00:00Z dump: -----BEGIN EC PRIVATE KEY-----"))
+    List<String> lines = PemFiles.toPem(KeyPairs.ecP256().getPrivate()).strip().lines().toList();
+    assertThat(r.redact("2026-05-01T10:00:00Z dump: " + lines.get(0)))
         .isEqualTo("2026-05-01T10:00:00Z dump: [REDACTED]");
-    assertThat(r.redact("MHcCAQEEIBase64Body")).isEqualTo("[REDACTED]");
-    assertThat(r.redact("-----END EC PRIVATE KEY----- after")).isEqualTo("[REDACTED] after");
+    for (String body : lines.subList(1, lines.size() - 1)) {
+      assertThat(r.redact(body)).isEqualTo("[REDACTED]");
+    }
+    assertThat(r.redact(lines.get(lines.size() - 1) + " after")).isEqualTo("[REDACTED] after");
     assertThat(r.redact("-----BEGIN CERTIFICATE-----")).isEqualTo("-----BEGIN CERTIFICATE-----");
-    assertThat(r.redactions()).isEqualTo(3);
+    assertThat(r.redactions()).isEqualTo(lines.size());
   }
 }
