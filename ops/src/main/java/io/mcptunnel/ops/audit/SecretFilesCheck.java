@@ -65,7 +65,7 @@ final class SecretFilesCheck {
     }
     return List.of(new Finding(CA_KEY_PLAIN, Severity.LOW, path,
         "the CA private key is stored unencrypted",
-        "encrypt it with setup's CA-key passphrase option, or keep it offline"));
+        "encrypt it in place: mcptunnel setup init --output dir:<folder> --ca-key-passphrase-file FILE (or MCPTUNNEL_CA_KEY_PASSPHRASE), or keep it offline"));
   }
 
   static boolean grantsGroupOrOther(Set<PosixFilePermission> mode) {

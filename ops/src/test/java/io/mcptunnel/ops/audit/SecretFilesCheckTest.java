@@ -78,7 +78,7 @@ class SecretFilesCheckTest {
       assertThat(SecretFilesCheck.caKey("data/ca.key", plain)).singleElement().satisfies(f -> {
         assertThat(f.severity()).isEqualTo(Severity.LOW);
         assertThat(f.evidence()).isEqualTo("the CA private key is stored unencrypted");
-        assertThat(f.fix()).startsWith("encrypt it with setup's CA-key passphrase option");
+        assertThat(f.fix()).isEqualTo("encrypt it in place: mcptunnel setup init --output dir:<folder> --ca-key-passphrase-file FILE (or MCPTUNNEL_CA_KEY_PASSPHRASE), or keep it offline");
       });
     }
   }
