@@ -219,6 +219,19 @@ class ProxyPoliciesIT {
   }
 
   @Test
+  void aBodyOnAnotherMethodThanPostIsRefusedNotForwardedUnread() throws Exception {
+    try (TestCaller c = h.caller("tools" + D)) {
+      TestCaller.Response r = c.call(HttpMethod.PUT, "/mcp", jsonHeaders(), """
+          {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello"}}""");
+      assertThat(r.status()).isEqualTo(405);
+      assertThat(r.text()).isEqualTo("{\"error\":\"body_not_inspected\",\"message\":\"PUT with a body: only POST"
+          + " may carry a body on a route with allowed_tools\"}");
+    }
+    assertThat(json.bodies).isEmpty();
+    assertThat(refusals("tools", "body_not_inspected")).isEqualTo(1.0);
+  }
+
+  @Test
   void aChunkedCallIsInspectedThenForwardedWhole() throws Exception {
     String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}";
     try (TestCaller c = h.caller("tools" + D)) {

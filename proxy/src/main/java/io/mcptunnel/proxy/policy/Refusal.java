@@ -30,6 +30,7 @@ public record Refusal(String reason, String detail, HttpResponseStatus status, M
   public static final String HEADER_MISMATCH = "header_mismatch";
   public static final String PARSE_ERROR = "parse_error";
   public static final String CONTENT_ENCODING = "content_encoding";
+  public static final String BODY_NOT_INSPECTED = "body_not_inspected";
 
   static final ObjectMapper JSON = new ObjectMapper();
 

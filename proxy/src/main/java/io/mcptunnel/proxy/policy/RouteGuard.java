@@ -59,9 +59,20 @@ public final class RouteGuard {
       return tooLarge();
     }
     if (policy.allowedTools().isPresent()) {
+      if (!request.method().equals(HttpMethod.POST) && hasBody(request)) {
+        // Only POST bodies are inspected, so a body on any other method could carry a tools/call
+        // past the filter to a server that accepts it: refused rather than forwarded unread.
+        return Refusal.http(Refusal.BODY_NOT_INSPECTED, request.method() + " with a body: only POST"
+            + " may carry a body on a route with allowed_tools", HttpResponseStatus.METHOD_NOT_ALLOWED,
+            Map.of(HttpHeaderNames.ALLOW.toString(), "GET, POST, DELETE"));
+      }
       return ToolCalls.headerRefusal(h.get(MCP_METHOD), h.get(MCP_NAME), policy.allowedTools().get());
     }
     return null;
+  }
+
+  private static boolean hasBody(HttpRequest request) {
+    return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
   }
 
   public Refusal tooLarge() {
@@ -78,11 +89,10 @@ public final class RouteGuard {
    * upstream never gets more than the limit).
    */
   public boolean readsBodyWhole(HttpRequest request) {
-    boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     if (policy.allowedTools().isPresent() && request.method().equals(HttpMethod.POST)) {
       return true;
     }
-    return hasBody && policy.maxRequestBytes().isPresent() && HttpUtil.isTransferEncodingChunked(request);
+    return hasBody(request) && policy.maxRequestBytes().isPresent() && HttpUtil.isTransferEncodingChunked(request);
   }
 
   /** The refusal for a body read whole, or null to forward it. */

@@ -26,6 +26,31 @@ class RouteGuardTest {
     return r;
   }
 
+  /** method | headers (name=value;...) | expected reason, or - when admitted */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "PUT    | Content-Length=5          | body_not_inspected",
+      "PATCH  | Transfer-Encoding=chunked | body_not_inspected",
+      "DELETE | Content-Length=2          | body_not_inspected",
+      "GET    | Content-Length=0          | -",
+      "DELETE | -                         | -",
+      "GET    | -                         | -",
+  })
+  void onlyPostMayCarryABodyPastTheToolFilter(String method, String headers, String reason) {
+    RoutePolicy p = new RoutePolicy(ALL.allowedTools(), false, Optional.empty(), OptionalLong.empty());
+    HttpRequest r = request(method);
+    if (headers != null) {
+      String[] kv = headers.split("=", 2);
+      r.headers().add(kv[0], kv[1]);
+    }
+    Refusal refusal = new RouteGuard(p, () -> 0L).checkHead(r);
+    assertThat(refusal == null ? null : refusal.reason()).isEqualTo(reason);
+    if (refusal != null) {
+      assertThat(refusal.status().code()).isEqualTo(405);
+      assertThat(refusal.detail()).isEqualTo(method + " with a body: only POST may carry a body on a route with allowed_tools");
+    }
+  }
+
   @Test
   void unauthenticatedRequestsDoNotSpendTheRateBudget() {
     RouteGuard g = new RouteGuard(ALL, () -> 0L);
