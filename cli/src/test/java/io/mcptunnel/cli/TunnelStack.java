@@ -54,6 +54,11 @@ final class TunnelStack implements AutoCloseable {
 
   /** {@code routes}: route name → upstream URL, e.g. {@code mcp: http://127.0.0.1:1234}. */
   TunnelStack(Path dir, Map<String, String> routes) throws Exception {
+    this(dir, routes, "");
+  }
+
+  /** {@code proxyExtra}: more of the proxy's configuration, e.g. a {@code policies:} map. */
+  TunnelStack(Path dir, Map<String, String> routes, String proxyExtra) throws Exception {
     this.dir = dir;
     List<AutoCloseable> started = new ArrayList<>();
     try {
@@ -79,7 +84,7 @@ final class TunnelStack implements AutoCloseable {
           routes:
           %supstream:
             allowed_ips: [127.0.0.1/32]
-          """.formatted(DOMAIN, dir.resolve("proxy.crt"), dir.resolve("proxy.key"), routeYaml))),
+          %s""".formatted(DOMAIN, dir.resolve("proxy.crt"), dir.resolve("proxy.key"), routeYaml, proxyExtra))),
           ProxyServer.Options.defaults());
       started.add(proxy::shutdown);
       TunnelToken token = TunnelToken.generate("tnl_gw", "tok_1");
