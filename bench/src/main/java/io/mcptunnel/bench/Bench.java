@@ -47,7 +47,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Measures, in one run and all on loopback, four ways of making the same small MCP call and the
+ * Measures, in one run and all on loopback, five ways of making the same small MCP call and the
  * same large download to one upstream:
  *
  * <ul>
