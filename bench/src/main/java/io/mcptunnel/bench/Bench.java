@@ -47,12 +47,16 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Measures, in one run and all on loopback, four ways of making the same small MCP call and the
+ * Measures, in one run and all on loopback, five ways of making the same small MCP call and the
  * same large download to one upstream:
  *
  * <ul>
  *   <li>{@code direct}: HTTP/1.1 straight to the upstream (the baseline);
  *   <li>{@code proxy}: the proxy alone: WebSocket → inner TLS → HTTP/1.1 → proxy → upstream;
+ *   <li>{@code proxy+policy}: the same, through a second proxy whose route has a policy
+ *       ({@code allowed_tools}, {@code require_authorization}, {@code max_request_bytes}; no rate
+ *       limit): what the opt-in route policies cost. A second proxy, because any {@code policies:}
+ *       map puts the policy handler on every session of that proxy, which would change {@code proxy};
  *   <li>{@code tunnel}: the full path: caller → TLS + HTTP/2 stream to the edge → connector (TLS 1.3,
  *       HTTP/2 reversed) → WebSocket → proxy, with the caller's inner TLS inside, → upstream;
  *   <li>{@code peer}: an off-the-shelf relay: stunnel (client) → TLS → stunnel (server) → nginx
@@ -78,6 +82,13 @@ public final class Bench {
   static final Map<String, String> MCP_HEADERS = Map.of(
       HttpHeaderNames.CONTENT_TYPE.toString(), HttpHeaderValues.APPLICATION_JSON.toString(),
       HttpHeaderNames.ACCEPT.toString(), "application/json, text/event-stream");
+  /** The {@code proxy+policy} side: its route, and the Bearer token its policy requires. */
+  static final String POLICY_SIDE = "proxy+policy";
+  static final String POLICY_ROUTE = "guarded";
+  static final String POLICY_HOST = POLICY_ROUTE + "." + DOMAIN;
+  static final String POLICY_AUTHORIZATION = "Bearer bench-token";
+  /** The tool of {@link #MCP_REQUEST}, the only one the policy allows. */
+  static final String POLICY_TOOL = "get_weather";
 
   /** Targets of the full-path issue. */
   static final double TUNNEL_ADDED_P50_MAX_US = 1000;
@@ -143,10 +154,11 @@ public final class Bench {
 
   private final Settings s;
   private final Map<String, Object> json = new LinkedHashMap<>();
-  private final List<String> sides = new ArrayList<>(List.of("direct", "proxy", "tunnel"));
+  private final List<String> sides = new ArrayList<>(List.of("direct", "proxy", POLICY_SIDE, "tunnel"));
   private Path dir;
   private BenchUpstream upstream;
   private ProxyServer proxy;
+  private ProxyServer policyProxy;
   private EventLoopGroup clients;
   private TestPki pki;
   private Path caFile;
@@ -211,13 +223,26 @@ public final class Bench {
         tls:
           cert_file: %s
           key_file: %s
-        routes:
-          bench: http://127.0.0.1:%d
         upstream:
           allowed_ips: [127.0.0.1]
+        routes:
+          bench: http://127.0.0.1:%d
         """.formatted(DOMAIN, cert, key, upstream.address().getPort());
     ProxyConfig config = ProxyConfigParser.parse(yaml, "bench-config");
     proxy = ProxyServer.start(config, ProxyServer.Options.defaults());
+    // The policy side: its own proxy (same options and routes), plus a second route to the same
+    // upstream with a policy. No rate_limit: a limit high enough never to refuse is one more check
+    // per request, and one low enough to matter would measure refusals.
+    String policyYaml = yaml + """
+          %s: http://127.0.0.1:%d
+        policies:
+          %s:
+            allowed_tools: [%s]
+            require_authorization: true
+            max_request_bytes: 1048576
+        """.formatted(POLICY_ROUTE, upstream.address().getPort(), POLICY_ROUTE, POLICY_TOOL);
+    policyProxy = ProxyServer.start(ProxyConfigParser.parse(policyYaml, "bench-policy-config"),
+        ProxyServer.Options.defaults());
     clients = Transports.group("bench-client", 2);
     clientTls = newClientContext();
     progress("starting edge and connector (in this JVM)");
@@ -237,6 +262,49 @@ public final class Bench {
         throw new IllegalStateException("smoke check of the " + side + " path failed: " + e, e);
       }
     }
+    checkPolicy();
+  }
+
+  /**
+   * The policy side must measure the forward path, not a refusal (a refused tools/call is also a
+   * 200): the allowed call gets the upstream's body byte for byte, and the policy is really on (a
+   * request without the token gets 401, a call of another tool the JSON-RPC error).
+   */
+  private void checkPolicy() throws Exception {
+    try (TunnelConn c = (TunnelConn) open(POLICY_SIDE)) {
+      TestCaller.Response ok = c.caller().send(mcp(c)).get(10, TimeUnit.SECONDS);
+      if (ok.status() != 200 || !ok.text().equals(BenchUpstream.MCP_RESPONSE)) {
+        throw new IllegalStateException("policy route: the allowed tools/call got " + ok.status() + " " + ok.text());
+      }
+      FullHttpRequest noToken = mcp(c);
+      noToken.headers().remove(HttpHeaderNames.AUTHORIZATION);
+      TestCaller.Response unauthorized = c.caller().send(noToken).get(10, TimeUnit.SECONDS);
+      byte[] other = new String(MCP_REQUEST, StandardCharsets.UTF_8).replace(POLICY_TOOL, "delete_everything")
+          .getBytes(StandardCharsets.UTF_8);
+      TestCaller.Response refused = c.caller().send(TestCaller.request(HttpMethod.POST, c.host(), "/mcp",
+          mcpHeaders(c), other)).get(10, TimeUnit.SECONDS);
+      if (unauthorized.status() != 401 || !refused.text().contains("is not allowed on this route")) {
+        throw new IllegalStateException("policy route: the policy is not applied (no token: " + unauthorized.status()
+            + "; other tool: " + refused.status() + " " + refused.text() + ")");
+      }
+    }
+    if (policyRefusals() != 2) {
+      throw new IllegalStateException("policy route: " + policyRefusals() + " refusals counted, expected 2");
+    }
+  }
+
+  /** The timed phases must not have measured refusals: the 2 of {@link #checkPolicy} are all. */
+  private void checkNoPolicyRefusals(String phase) {
+    long n = policyRefusals();
+    if (n != 2) {
+      throw new IllegalStateException(POLICY_SIDE + " " + phase + ": the policy refused " + (n - 2) + " requests");
+    }
+  }
+
+  /** Requests the policy proxy refused so far ({@code mcptunnel_proxy_policy_refusals_total}). */
+  private long policyRefusals() {
+    return Math.round(policyProxy.registry().find("mcptunnel.proxy.policy.refusals").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum());
   }
 
   private synchronized void tearDown() {
@@ -251,6 +319,10 @@ public final class Bench {
     if (proxy != null) {
       proxy.shutdown();
       proxy = null;
+    }
+    if (policyProxy != null) {
+      policyProxy.shutdown();
+      policyProxy = null;
     }
     if (clients != null) {
       clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -284,11 +356,27 @@ public final class Bench {
   }
 
   static FullHttpRequest mcp(Conn c) {
-    return TestCaller.request(HttpMethod.POST, c.host(), "/mcp", MCP_HEADERS, MCP_REQUEST);
+    return TestCaller.request(HttpMethod.POST, c.host(), "/mcp", mcpHeaders(c), MCP_REQUEST);
   }
 
   static FullHttpRequest stream(Conn c, long n) {
-    return TestCaller.request(HttpMethod.GET, c.host(), "/stream?n=" + n, Map.of(), null);
+    return TestCaller.request(HttpMethod.GET, c.host(), "/stream?n=" + n,
+        c.host().equals(POLICY_HOST) ? POLICY_HEADERS : Map.of(), null);
+  }
+
+  private static final Map<String, String> POLICY_HEADERS =
+      Map.of(HttpHeaderNames.AUTHORIZATION.toString(), POLICY_AUTHORIZATION);
+  private static final Map<String, String> MCP_POLICY_HEADERS;
+
+  static {
+    Map<String, String> h = new LinkedHashMap<>(MCP_HEADERS);
+    h.putAll(POLICY_HEADERS);
+    MCP_POLICY_HEADERS = Map.copyOf(h);
+  }
+
+  /** The policy side alone sends the Bearer token its route requires. */
+  static Map<String, String> mcpHeaders(Conn c) {
+    return c.host().equals(POLICY_HOST) ? MCP_POLICY_HEADERS : MCP_HEADERS;
   }
 
   static void check(Conn.Result r, long expectBytes) {
@@ -302,6 +390,8 @@ public final class Bench {
     return switch (side) {
       case "direct" -> DirectConn.connect(clients, upstream.address());
       case "proxy" -> proxyConn(clientTls);
+      case POLICY_SIDE -> new TunnelConn(TestCaller.connect(clients, policyProxy.listenAddress(), POLICY_HOST,
+          clientTls), POLICY_HOST);
       case "tunnel" -> full.open(tunnelInner, tunnelIndex.getAndIncrement());
       case "peer" -> DirectConn.connect(clients, new InetSocketAddress("127.0.0.1", peer.clientPort), TUNNEL_HOST);
       default -> throw new IllegalArgumentException(side);
@@ -329,6 +419,8 @@ public final class Bench {
     if (peer != null) {
       env.put("peer_stack", peer.describe());
     }
+    env.put("proxy_policy", "route " + POLICY_ROUTE + ": allowed_tools [" + POLICY_TOOL
+        + "], require_authorization (Bearer token sent), max_request_bytes 1048576, no rate_limit");
     env.put("warmup_s", s.warmup());
     env.put("measure_s", s.measure());
     env.put("loadavg_start", loadAvg());
@@ -350,6 +442,7 @@ public final class Bench {
       }
     }
     json.put("small_calls", small);
+    checkNoPolicyRefusals("small calls");
 
     List<Map<String, Object>> streams = new ArrayList<>();
     for (String side : sides) {
@@ -357,6 +450,7 @@ public final class Bench {
       streams.add(streaming(side));
     }
     json.put("streaming", streams);
+    checkNoPolicyRefusals("streamed responses");
 
     List<Map<String, Object>> sessions = new ArrayList<>();
     List<String> modes = new ArrayList<>(List.of("direct-new-connection", "proxy-full-handshake", "proxy-resumed",
