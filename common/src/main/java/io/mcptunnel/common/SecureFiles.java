@@ -21,8 +21,23 @@ public final class SecureFiles {
   public static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
   /** Owner write, everyone read: certificates and other public material. */
   public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
 
   private SecureFiles() {}
+
+  /** Whether {@code mode} gives group or others any access: the one test of "owner only". */
+  public static boolean grantsGroupOrOthers(Set<PosixFilePermission> mode) {
+    return mode.stream().anyMatch(p -> !OWNER.contains(p));
+  }
+
+  /** The mode in octal as {@code chmod} and {@code ls} users read it, e.g. {@code 0640}. */
+  public static String octal(Set<PosixFilePermission> mode) {
+    int bits = 0;
+    for (PosixFilePermission p : mode) {
+      bits |= 1 << (8 - p.ordinal());
+    }
+    return String.format("%04o", bits);
+  }
 
   public static void write(Path target, String content, Set<PosixFilePermission> permissions) throws IOException {
     write(target, content.getBytes(StandardCharsets.UTF_8), permissions);

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SecureFilesTest {
 
@@ -39,5 +41,20 @@ class SecureFilesTest {
     try (var left = Files.list(key.getParent())) {
       assertThat(left).containsExactly(key); // no temporary file stays behind
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "rw-------, 0600, false",
+      "r--------, 0400, false",
+      "rwx------, 0700, false",
+      "rw-r-----, 0640, true",
+      "rw-----w-, 0602, true",
+      "rwx--x---, 0710, true",
+  })
+  void ownerOnlyModesAndTheirOctalForm(String mode, String octal, boolean groupOrOthers) {
+    var perms = PosixFilePermissions.fromString(mode);
+    assertThat(SecureFiles.octal(perms)).isEqualTo(octal);
+    assertThat(SecureFiles.grantsGroupOrOthers(perms)).isEqualTo(groupOrOthers);
   }
 }

@@ -1,5 +1,6 @@
 package io.mcptunnel.pki;
 
+import io.mcptunnel.common.SecureFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,10 +20,6 @@ import java.util.Set;
  * cannot leak into a log line or an exception message by accident.
  */
 public final class KeyPassphrase implements AutoCloseable {
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
-      EnumSet.complementOf(EnumSet.of(PosixFilePermission.OWNER_READ,
-          PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-
   private final char[] chars;
 
   private KeyPassphrase(char[] chars) {
@@ -77,18 +73,7 @@ public final class KeyPassphrase implements AutoCloseable {
    * The mode in octal (e.g. {@code 0640}) when it gives group or others any access, else null.
    */
   static String refusedMode(Set<PosixFilePermission> mode) {
-    if (mode.stream().noneMatch(GROUP_OR_OTHERS::contains)) {
-      return null;
-    }
-    return octal(mode);
-  }
-
-  static String octal(Set<PosixFilePermission> mode) {
-    int bits = 0;
-    for (PosixFilePermission p : mode) {
-      bits |= 1 << (8 - p.ordinal());
-    }
-    return String.format("%04o", bits);
+    return SecureFiles.grantsGroupOrOthers(mode) ? SecureFiles.octal(mode) : null;
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.mcptunnel.ops.audit;
 
+import io.mcptunnel.common.SecureFiles;
 import io.mcptunnel.pki.PemFiles;
 import io.mcptunnel.pki.PkiException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -16,10 +16,6 @@ final class SecretFilesCheck {
   static final String DIR_MODE = "data-dir-mode";
   static final String CA_KEY_PLAIN = "ca-key-unencrypted";
 
-  private static final Set<PosixFilePermission> GROUP_OTHER = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
-
   private SecretFilesCheck() {}
 
   /** What is known of one secret file (no content). */
@@ -27,9 +23,9 @@ final class SecretFilesCheck {
 
   static List<Finding> file(SecretFile f, String currentUser) {
     List<Finding> out = new ArrayList<>();
-    if (grantsGroupOrOther(f.mode())) {
+    if (SecureFiles.grantsGroupOrOthers(f.mode())) {
       out.add(new Finding(MODE, Severity.HIGH, f.path(),
-          "mode " + octal(f.mode()) + " (" + PosixFilePermissions.toString(f.mode()) + ") lets group or others access a secret",
+          "mode " + SecureFiles.octal(f.mode()) + " (" + PosixFilePermissions.toString(f.mode()) + ") lets group or others access a secret",
           "chmod 600 " + f.path()));
     }
     if (!f.owner().equals(currentUser)) {
@@ -42,11 +38,11 @@ final class SecretFilesCheck {
   }
 
   static List<Finding> dataDir(String path, Set<PosixFilePermission> mode) {
-    if (!grantsGroupOrOther(mode)) {
+    if (!SecureFiles.grantsGroupOrOthers(mode)) {
       return List.of();
     }
     return List.of(new Finding(DIR_MODE, Severity.MEDIUM, path,
-        "folder mode " + octal(mode) + " (" + PosixFilePermissions.toString(mode) + ") lets group or others in",
+        "folder mode " + SecureFiles.octal(mode) + " (" + PosixFilePermissions.toString(mode) + ") lets group or others in",
         "chmod 700 " + path));
   }
 
@@ -66,17 +62,5 @@ final class SecretFilesCheck {
     return List.of(new Finding(CA_KEY_PLAIN, Severity.LOW, path,
         "the CA private key is stored unencrypted",
         "encrypt it in place: mcptunnel setup init --output dir:<folder> --ca-key-passphrase-file FILE (or MCPTUNNEL_CA_KEY_PASSPHRASE), or keep it offline"));
-  }
-
-  static boolean grantsGroupOrOther(Set<PosixFilePermission> mode) {
-    return mode.stream().anyMatch(GROUP_OTHER::contains);
-  }
-
-  static String octal(Set<PosixFilePermission> mode) {
-    int bits = 0;
-    for (PosixFilePermission p : mode) {
-      bits |= 1 << (8 - p.ordinal());
-    }
-    return String.format("%04o", bits);
   }
 }

@@ -32,7 +32,7 @@ class SecretFilesCheckTest {
   void groupOrOtherAccessIsHigh(String mode, String octal, boolean finding) {
     var f = new SecretFilesCheck.SecretFile("data/tls.key", PosixFilePermissions.fromString(mode), "alice", "1000");
     List<Finding> found = SecretFilesCheck.file(f, "alice");
-    assertThat(SecretFilesCheck.octal(PosixFilePermissions.fromString(mode))).isEqualTo(octal);
+    assertThat(io.mcptunnel.common.SecureFiles.octal(PosixFilePermissions.fromString(mode))).isEqualTo(octal);
     if (!finding) {
       assertThat(found).isEmpty();
       return;
