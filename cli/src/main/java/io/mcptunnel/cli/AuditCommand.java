@@ -2,6 +2,7 @@ package io.mcptunnel.cli;
 
 import io.mcptunnel.common.McptunnelException;
 import io.mcptunnel.egress.HostResolver;
+import io.mcptunnel.ops.AdminUrls;
 import io.mcptunnel.ops.audit.AuditOptions;
 import io.mcptunnel.ops.audit.Auditor;
 import io.mcptunnel.ops.audit.Report;
@@ -101,6 +102,10 @@ public final class AuditCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if ((controlPlane == null) != (adminTokenFile == null)) {
       throw new ParameterException(spec.commandLine(), "--control-plane and --admin-token-file go together");
+    }
+    String unsafe = controlPlane == null ? null : AdminUrls.refusal(controlPlane, "--control-plane");
+    if (unsafe != null) {
+      throw new ParameterException(spec.commandLine(), unsafe);
     }
     if (!probePath.startsWith("/")) {
       throw new ParameterException(spec.commandLine(), "--probe-path: " + probePath + " (expected: a path starting with /)");

@@ -272,6 +272,12 @@ class AuditIT {
     CliRun half = CliRun.of("audit", "--config", config.toString(), "--control-plane", "http://127.0.0.1:1");
     assertThat(half.exit()).isEqualTo(2);
     assertThat(half.err()).startsWith("--control-plane and --admin-token-file go together\n");
+    Path adminToken = secretFile("admin-token", ADMIN_TOKEN);
+    CliRun clear = CliRun.of("audit", "--config", config.toString(), "--control-plane", "http://cp.example:7850",
+        "--admin-token-file", adminToken.toString());
+    assertThat(clear.exit()).isEqualTo(2);
+    assertThat(clear.err()).startsWith("--control-plane http://cp.example:7850: expected https://HOST[:PORT]"
+        + " (http only to loopback: the admin token travels in it)\n");
     CliRun noData = CliRun.of("audit", "--config", config.toString(), "--data", dir.resolve("absent").toString());
     assertThat(noData.exit()).isEqualTo(2);
     assertThat(noData.err()).isEqualTo("mcptunnel: --data " + dir.resolve("absent") + ": not a folder\n");

@@ -2,7 +2,7 @@ package io.mcptunnel.ops.incident;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcptunnel.common.LoopbackHosts;
+import io.mcptunnel.ops.AdminUrls;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
@@ -55,11 +55,9 @@ public final class CollectAudit implements Step {
     if (organizationId == null) {
       return Result.failed("ANTHROPIC_ORGANIZATION_ID is not set: the audit log is per organization");
     }
-    String scheme = adminUrl.getScheme();
-    if (adminUrl.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))
-        || "http".equals(scheme) && !LoopbackHosts.isLoopback(adminUrl.getHost())) {
-      return Result.failed("--admin-url " + adminUrl + ": expected https://HOST[:PORT] (http only to loopback:"
-          + " the admin token travels in it)");
+    String refusal = AdminUrls.refusal(adminUrl, "--admin-url");
+    if (refusal != null) {
+      return Result.failed(refusal);
     }
     String token = Files.readString(tokenFile).trim();
     String path = "/v1/admin/organizations/" + URLEncoder.encode(organizationId, StandardCharsets.UTF_8)
