@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mcptunnel.common.LogKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,10 +27,10 @@ public class JsonLineEncoder extends LineEncoder {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(buf)) {
       g.writeStartObject();
-      g.writeStringField(LogFields.TIME, LogFields.time(event));
-      g.writeStringField(LogFields.LEVEL, event.getLevel().toString());
-      g.writeStringField(LogFields.LOGGER, event.getLoggerName());
-      g.writeStringField(LogFields.MSG, event.getFormattedMessage());
+      g.writeStringField(LogKeys.TIME, LogFields.time(event));
+      g.writeStringField(LogKeys.LEVEL, event.getLevel().toString());
+      g.writeStringField(LogKeys.LOGGER, event.getLoggerName());
+      g.writeStringField(LogKeys.MSG, event.getFormattedMessage());
       List<KeyValuePair> pairs = event.getKeyValuePairs();
       if (pairs != null) {
         for (KeyValuePair kv : pairs) {
@@ -39,9 +40,9 @@ public class JsonLineEncoder extends LineEncoder {
       }
       String error = LogFields.error(event);
       if (error != null) {
-        g.writeStringField(LogFields.ERROR, error);
+        g.writeStringField(LogKeys.ERROR, error);
         if (includeStackTrace) {
-          g.writeStringField(LogFields.STACK, ThrowableProxyUtil.asString(event.getThrowableProxy()));
+          g.writeStringField(LogKeys.STACK, ThrowableProxyUtil.asString(event.getThrowableProxy()));
         }
       }
       g.writeEndObject();

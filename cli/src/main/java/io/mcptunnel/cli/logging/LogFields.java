@@ -2,20 +2,16 @@ package io.mcptunnel.cli.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import io.mcptunnel.common.LogKeys;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Set;
 
-/** What both line encoders share: the base field names, the time format and the error summary. */
+/** What both line encoders share: the base field names ({@link LogKeys}), the time format and the error summary. */
 final class LogFields {
-  static final String TIME = "time";
-  static final String LEVEL = "level";
-  static final String LOGGER = "logger";
-  static final String MSG = "msg";
-  static final String ERROR = "error";
-  static final String STACK = "stack";
   /** A key-value pair named like a base field is renamed rather than allowed to overwrite it. */
-  static final Set<String> BASE = Set.of(TIME, LEVEL, LOGGER, MSG, ERROR, STACK);
+  static final Set<String> BASE = Set.of(LogKeys.TIME, LogKeys.LEVEL, LogKeys.LOGGER, LogKeys.MSG,
+      LogKeys.ERROR, LogKeys.STACK);
 
   /** RFC 3339 with milliseconds, always UTC, so lines from different hosts sort as text. */
   static final DateTimeFormatter RFC3339 =

@@ -2,6 +2,7 @@ package io.mcptunnel.cli.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import io.mcptunnel.common.LogKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
@@ -27,7 +28,7 @@ public class TextLineEncoder extends LineEncoder {
     }
     String error = LogFields.error(event);
     if (error != null) {
-      line.append(' ').append(LogFields.ERROR).append('=').append(value(error));
+      line.append(' ').append(LogKeys.ERROR).append('=').append(value(error));
     }
     line.append('\n');
     if (error != null && includeStackTrace) {

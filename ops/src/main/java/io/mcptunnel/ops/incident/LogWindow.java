@@ -2,6 +2,7 @@ package io.mcptunnel.ops.incident;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcptunnel.common.LogKeys;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -38,7 +39,7 @@ public final class LogWindow {
     if (t.startsWith("{")) {
       try {
         JsonNode node = JSON.readTree(t);
-        return node != null && node.path("time").isTextual() ? instant(node.path("time").asText()) : Optional.empty();
+        return node != null && node.path(LogKeys.TIME).isTextual() ? instant(node.path(LogKeys.TIME).asText()) : Optional.empty();
       } catch (Exception notJson) {
         return Optional.empty();
       }

@@ -3,6 +3,7 @@ package io.mcptunnel.ops.monitor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcptunnel.common.LogKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class LogLineParser {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIXED = Set.of("time", "level", "logger", "msg");
+  private static final Set<String> FIXED = Set.of(LogKeys.TIME, LogKeys.LEVEL, LogKeys.LOGGER, LogKeys.MSG);
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
   private static final Pattern TEXT_HEAD = Pattern.compile("^(\\S+)\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s+(\\S+)\\s(.*)$");
   private static final Pattern PAIR = Pattern.compile("\\s([A-Za-z_][A-Za-z0-9_.-]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)");
@@ -40,10 +41,10 @@ public final class LogLineParser {
     } catch (JsonProcessingException e) {
       return Optional.empty();
     }
-    if (node == null || !node.isObject() || !node.hasNonNull("msg")) {
+    if (node == null || !node.isObject() || !node.hasNonNull(LogKeys.MSG)) {
       return Optional.empty();
     }
-    String level = node.path("level").asText("").toUpperCase(java.util.Locale.ROOT);
+    String level = node.path(LogKeys.LEVEL).asText("").toUpperCase(java.util.Locale.ROOT);
     Map<String, String> fields = new LinkedHashMap<>();
     node.properties().forEach(e -> {
       if (!FIXED.contains(e.getKey())) {
@@ -51,8 +52,8 @@ public final class LogLineParser {
         fields.put(e.getKey(), v.isValueNode() ? v.asText() : v.toString());
       }
     });
-    return Optional.of(new LogEvent(node.path("time").asText(""), LEVELS.contains(level) ? level : "",
-        node.path("msg").asText(""), fields));
+    return Optional.of(new LogEvent(node.path(LogKeys.TIME).asText(""), LEVELS.contains(level) ? level : "",
+        node.path(LogKeys.MSG).asText(""), fields));
   }
 
   private static Optional<LogEvent> text(String s) {
